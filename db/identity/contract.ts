@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { identity, licence, plan, workspaceRole } from './schema.js';
+
+// Views that the identity subgraph publishes for the other subgraphs and the gateway.
+// Their columns are a contract: other code reads these, never the tables behind them.
+
+/** One row per workspace membership. */
+export const workspaceMembershipsView = identity
+  .view('v_workspace_memberships', {
+    workspaceId: uuid('workspace_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    role: workspaceRole('role').notNull(),
+    licence: licence('licence').notNull(),
+  })
+  .as(sql`select workspace_id, account_id, role, licence from identity.workspace_members`);
+
+/** One row per workspace, with the facts other subgraphs may check. */
+export const workspacesView = identity
+  .view('v_workspaces', {
+    id: uuid('id').notNull(),
+    name: text('name').notNull(),
+    plan: plan('plan').notNull(),
+  })
+  .as(sql`select id, name, plan from identity.workspaces`);
+
+/**
+ * Sessions that are neither revoked nor expired. `current_workspace_id` is null
+ * when the account is no longer a member of the workspace the session points at.
+ */
+export const activeSessionsView = identity
+  .view('v_active_sessions', {
+    id: uuid('id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    currentWorkspaceId: uuid('current_workspace_id'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  })
+  .as(
+    sql`select s.id, s.account_id, m.workspace_id as current_workspace_id, s.expires_at
+        from identity.sessions s
+        left join identity.workspace_members m
+          on m.workspace_id = s.current_workspace_id and m.account_id = s.account_id
+        where s.revoked_at is null and s.expires_at > now()`,
+  );

@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, date, index, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Tables of the work subgraph. Project and account ids point into other subgraphs'
+ * schemas; they carry no foreign key because each subgraph owns its schema alone.
+ */
+export const work = pgSchema('work');
+
+export const taskStatus = work.enum('task_status', ['todo', 'in_progress', 'done', 'cancelled']);
+
+export const tasks = work.table(
+  'tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Creation order, exact where timestamps may tie; task lists page by it.
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull().unique(),
+    projectId: uuid('project_id').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: taskStatus('status').notNull().default('todo'),
+    dueDate: date('due_date'),
+    createdBy: uuid('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Serves the project's task list in its stable creation order.
+    index('tasks_project_id_seq_idx').on(table.projectId, table.seq),
+    check('tasks_title_not_blank', sql`btrim(${table.title}) <> ''`),
+  ],
+);
+
+export const taskAssignees = work.table(
+  'task_assignees',
+  {
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id').notNull(),
+    assignedBy: uuid('assigned_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.taskId, table.accountId] }),
+    index('task_assignees_account_id_idx').on(table.accountId),
+  ],
+);

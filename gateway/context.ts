@@ -1,0 +1,9 @@
+import type { Logger } from '../subgraphs/common/logger.js';
+import type { Viewer } from '../subgraphs/common/viewer.js';
+
+/** The gateway's per-request context, from which each subgraph request is signed. */
+export interface GatewayContext {
+  viewer: Viewer | null;
+  requestId: string;
+  log: Logger;
+}

@@ -1,0 +1,61 @@
+import type { DatabaseHandle } from '../db/client.js';
+import { randomSecret } from '../subgraphs/common/config.js';
+import type { Logger } from '../subgraphs/common/logger.js';
+import { startSubgraph, type SubgraphName } from '../subgraphs/common/subgraph.js';
+import type { RunningServer } from '../subgraphs/common/http.js';
+import { identitySubgraph } from '../subgraphs/identity/index.js';
+import { sharingSubgraph } from '../subgraphs/sharing/index.js';
+import { workSubgraph } from '../subgraphs/work/index.js';
+import { startGateway, type SubgraphEndpoint } from './gateway.js';
+
+export interface EmbeddedGraphOptions {
+  database: DatabaseHandle;
+  tokenKey: Uint8Array;
+  tokenTtlSeconds: number;
+  /** The gateway's port; 0 picks a free one. */
+  port: number;
+  host: string;
+  log: Logger;
+  introspection: boolean;
+}
+
+export interface EmbeddedGraph {
+  /** The gateway's GraphQL URL. */
+  url: string;
+  subgraphs: Record<SubgraphName, SubgraphEndpoint>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the three subgraphs and the gateway in this process. Subgraphs listen on free
+ * loopback ports with secrets made for this run, and are still reached over HTTP with signed
+ * requests, exactly as in a deployment of separate processes.
+ */
+export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise<EmbeddedGraph> {
+  const db = options.database.db;
+  const started: RunningServer[] = [];
+  const subgraphs = {} as Record<SubgraphName, SubgraphEndpoint>;
+
+  try {
+    const definitions = [identitySubgraph({ key: options.tokenKey, ttlSeconds: options.tokenTtlSeconds }), sharingSubgraph, workSubgraph] as const;
+    for (const definition of definitions) {
+      const secret = randomSecret();
+      const server = await startSubgraph(definition as Parameters<typeof startSubgraph>[0], { db, secret, port: 0, host: '127.0.0.1', log: options.log });
+      started.push(server);
+      subgraphs[definition.name] = { url: server.url, secret };
+    }
+    const gateway = await startGateway({ db, tokenKey: options.tokenKey, subgraphs, port: options.port, host: options.host, log: options.log, introspection: options.introspection });
+    started.push(gateway);
+
+    return {
+      url: gateway.url,
+      subgraphs,
+      close: async () => {
+        for (const server of started.reverse()) await server.close();
+      },
+    };
+  } catch (error) {
+    for (const server of started.reverse()) await server.close();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+// Starts the whole graph in one process: the three subgraphs and the gateway, on PGlite
+// under DATA_DIR (default .data) or on DATABASE_URL. Applies migrations, loads the demo data
+// unless DEMO_DATA=false, then prints the URL and the demo sign-ins.
+import { join } from 'node:path';
+import { openDatabase } from '../db/client.js';
+import { startEmbeddedGraph } from '../gateway/embedded.js';
+import { readBoolean, readPort, readTokenSecret, readTokenTtl } from '../subgraphs/common/config.js';
+import { secretKey } from '../subgraphs/common/gateway-signature.js';
+import { createLogger } from '../subgraphs/common/logger.js';
+import { demoAccounts, demoPassword, loadDemoData } from './demo-data.js';
+
+const log = createLogger('tandem');
+const dataDir = process.env.DATA_DIR ?? '.data';
+
+const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: join(dataDir, 'pglite') });
+await database.migrate();
+log.info({ driver: database.driver }, 'Database migrations are applied.');
+
+if (readBoolean('DEMO_DATA', true)) {
+  const outcome = await loadDemoData(database.db);
+  log.info(outcome === 'loaded' ? 'Demo data loaded.' : 'Demo data already present; left as it is.');
+}
+
+const graph = await startEmbeddedGraph({
+  database,
+  tokenKey: secretKey(readTokenSecret(dataDir), 'AUTH_TOKEN_SECRET'),
+  tokenTtlSeconds: readTokenTtl(),
+  port: readPort('PORT', 4000),
+  host: process.env.HOST ?? '127.0.0.1',
+  log,
+  introspection: readBoolean('INTROSPECTION', true),
+});
+
+const logins = demoAccounts.map((account) => `    ${account.email}  /  ${demoPassword}`).join('\n');
+process.stdout.write(`\nTandem is running at ${graph.url}\n\nDemo sign-ins (mutation logIn):\n${logins}\n\n`);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'Stopping: closing the gateway, the subgraphs and the database.');
+  await graph.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

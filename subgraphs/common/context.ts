@@ -1,0 +1,42 @@
+import type { Database } from '../../db/client.js';
+import type { Logger } from './logger.js';
+import type { Viewer } from './viewer.js';
+
+/** What every subgraph resolver and rule receives. */
+export interface RequestContext {
+  db: Database;
+  /** The signed-in caller, or null for an anonymous request. */
+  viewer: Viewer | null;
+  requestId: string;
+  log: Logger;
+}
+
+/** A subgraph's context: the request plus that subgraph's per-request loaders. */
+export type SubgraphContext<TLoaders> = RequestContext & { loaders: TLoaders };
+
+/**
+ * The context object of one subgraph request. Apollo Server gives resolvers a shallow copy
+ * of the context it is handed, while loaders keep the original, so the viewer lives in a
+ * shared `session` object behind an accessor: a resolver that signs someone in (signUp,
+ * logIn) changes the viewer that the loaders see for the rest of the request.
+ */
+export class RequestScope implements RequestContext {
+  readonly session: { viewer: Viewer | null };
+
+  constructor(
+    readonly db: Database,
+    viewer: Viewer | null,
+    readonly requestId: string,
+    readonly log: Logger,
+  ) {
+    this.session = { viewer };
+  }
+
+  get viewer(): Viewer | null {
+    return this.session.viewer;
+  }
+
+  set viewer(viewer: Viewer | null) {
+    this.session.viewer = viewer;
+  }
+}

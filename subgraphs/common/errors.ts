@@ -1,0 +1,82 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Codes of GraphQL errors (`errors[].extensions.code`) that may reach a client. Any
+ * other error is masked as INTERNAL_SERVER_ERROR before it leaves a subgraph or the gateway.
+ */
+export const errorCodes = {
+  UNAUTHENTICATED: 'The request carries no valid access token, or the operation needs one.',
+  FORBIDDEN: 'The viewer may not read this field or run this operation.',
+  BAD_USER_INPUT: 'An argument or variable is malformed, such as an ID that is not a UUID or an invalid cursor.',
+  BAD_REQUEST: 'The HTTP request is not a GraphQL request: wrong method, content type or JSON body.',
+  GRAPHQL_PARSE_FAILED: 'The operation text is not valid GraphQL syntax.',
+  GRAPHQL_VALIDATION_FAILED: 'The operation does not match the schema.',
+  PERSISTED_QUERY_NOT_FOUND: 'The persisted query hash is unknown; send the query text with it.',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'Persisted queries are not enabled on this server.',
+  OPERATION_RESOLUTION_FAILURE: 'The request names an operation that the document does not contain.',
+  INTERNAL_SERVER_ERROR: 'An unexpected fault; the server logged it with the request id.',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/**
+ * Codes of `userErrors[].code` in mutation payloads: outcomes the caller can fix by
+ * changing the input. The GraphQL enum `UserErrorCode` of each subgraph lists the
+ * codes that subgraph returns, with these descriptions.
+ */
+export const userErrorCodes = {
+  INVALID_INPUT: 'A field of the input is out of range or badly formatted.',
+  EMAIL_TAKEN: 'An account with this e-mail address already exists.',
+  INVALID_CREDENTIALS: 'The e-mail address or the password is wrong.',
+  WORKSPACE_NOT_FOUND: 'No workspace with this ID exists among the viewer\'s workspaces.',
+  ACCOUNT_NOT_FOUND: 'No account with this e-mail address or ID exists.',
+  ALREADY_WORKSPACE_MEMBER: 'The account is already a member of the workspace.',
+  NO_CURRENT_WORKSPACE: 'The session has no current workspace; switch to one first.',
+  PROJECT_ARCHIVED: 'The project is archived, so it can no longer be changed.',
+  NOT_A_WORKSPACE_MEMBER: 'The account is not a member of the project\'s host workspace.',
+  ALREADY_PROJECT_MEMBER: 'The account is already a member of the project.',
+  NOT_A_PROJECT_MEMBER: 'The account is not a member of the project.',
+  LAST_PROJECT_MEMBER: 'The project\'s last member cannot be removed.',
+} as const;
+
+export type UserErrorCode = keyof typeof userErrorCodes;
+
+/** A user-fixable problem, returned in a mutation payload's `userErrors`. */
+export interface UserError {
+  code: UserErrorCode;
+  /** Path to the input field at fault, such as `['input', 'email']`; null when no single field is. */
+  field: string[] | null;
+  message: string;
+}
+
+export function userError(code: UserErrorCode, field: string[] | null, message: string): UserError {
+  return { code, field, message };
+}
+
+/** Creates a GraphQL error whose code reaches the client unmasked. */
+export function codedError(code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
+}
+
+export const unauthenticated = () => codedError('UNAUTHENTICATED', 'Sign in first: this operation needs an access token.');
+
+export const forbidden = () => codedError('FORBIDDEN', 'You do not have access to this field or operation.');
+
+/** Whether an error's code may reach a client together with its message. */
+export function isClientSafeCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && code in errorCodes;
+}
+
+/** The SQLSTATE of a PostgreSQL error from either driver, or undefined for any other error. */
+export function sqlState(error: unknown): string | undefined {
+  let current: unknown = error;
+  // drizzle wraps driver errors in DrizzleQueryError, whose `cause` holds the driver's error.
+  for (let depth = 0; depth < 3 && current && typeof current === 'object'; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export const UNIQUE_VIOLATION = '23505';

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import type { Viewer } from './viewer.js';
+
+/**
+ * The header in which the gateway sends a subgraph its signed assertion: a JWT (HS256,
+ * keyed with that subgraph's own secret) naming the subgraph as audience, carrying the
+ * viewer and the request id, and binding the SHA-256 of the exact request body.
+ */
+export const GATEWAY_SIGNATURE_HEADER = 'tandem-gateway-signature';
+
+const issuer = 'tandem-gateway';
+/** Seconds an assertion stays valid: long enough for clock skew inside one deployment. */
+const lifetimeSeconds = 30;
+
+export interface GatewayAssertion {
+  viewer: Viewer | null;
+  requestId: string;
+}
+
+export function secretKey(secret: string, variable: string): Uint8Array {
+  if (secret.length < 32) {
+    throw new Error(`${variable} must be at least 32 characters long; generate one with "openssl rand -hex 32".`);
+  }
+  return new TextEncoder().encode(secret);
+}
+
+function bodyHash(body: string | Uint8Array): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+export async function signGatewayAssertion(key: Uint8Array, subgraph: string, body: string | Uint8Array, assertion: GatewayAssertion): Promise<string> {
+  return new SignJWT({ bh: bodyHash(body), vw: assertion.viewer, rid: assertion.requestId })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(issuer)
+    .setAudience(subgraph)
+    .setIssuedAt()
+    .setExpirationTime(`${lifetimeSeconds}s`)
+    .sign(key);
+}
+
+/** Returns the assertion of a request to `subgraph`, or null when the signature, audience, age or body hash does not match. */
+export async function verifyGatewayAssertion(key: Uint8Array, subgraph: string, body: string, token: string | undefined): Promise<GatewayAssertion | null> {
+  if (!token) return null;
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer, audience: subgraph, maxTokenAge: lifetimeSeconds });
+    if (payload.bh !== bodyHash(body) || typeof payload.rid !== 'string') return null;
+    return { viewer: parseViewer(payload.vw), requestId: payload.rid };
+  } catch {
+    return null;
+  }
+}
+
+function parseViewer(value: unknown): Viewer | null {
+  if (!value || typeof value !== 'object') return null;
+  const { accountId, sessionId, workspaceId } = value as Record<string, unknown>;
+  if (typeof accountId !== 'string' || typeof sessionId !== 'string') return null;
+  return { accountId, sessionId, workspaceId: typeof workspaceId === 'string' ? workspaceId : null };
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ErrorCode } from './errors.js';
+import type { Logger } from './logger.js';
+
+/** A rejection decided before GraphQL execution, sent as a GraphQL-shaped JSON error. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  log: Logger;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+  allowGet: boolean;
+  /**
+   * Checks a request and builds its context. Throwing an `HttpError` rejects the request
+   * before its body is parsed as JSON.
+   */
+  createContext(request: IncomingMessage, rawBody: string, requestId: string): Promise<TContext>;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+export const graphqlPath = '/graphql';
+
+/** Serves GraphQL on `/graphql` and a liveness check on `/health`. */
+export function createGraphQLListener<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const header = request.headers['x-request-id'];
+    const requestId = typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
+    response.setHeader('x-request-id', requestId);
+
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+      sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+
+    try {
+      if (url.pathname !== graphqlPath) throw new HttpError(404, 'BAD_REQUEST', `No resource at "${url.pathname}"; send GraphQL requests to "${graphqlPath}".`);
+      if (request.method !== 'POST' && !(options.allowGet && request.method === 'GET')) {
+        throw new HttpError(405, 'BAD_REQUEST', `Method ${request.method} is not allowed; send GraphQL requests with POST${options.allowGet ? ' or GET' : ''}.`);
+      }
+
+      const rawBody = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : '';
+      const context = await options.createContext(request, rawBody, requestId);
+      const body = request.method === 'POST' ? parseJsonBody(request, rawBody) : undefined;
+
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const result = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: request.method ?? 'POST', headers, search: url.search, body },
+        context: async () => context,
+      });
+
+      for (const [name, value] of result.headers) response.setHeader(name, value);
+      response.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') {
+        response.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) response.write(chunk);
+        response.end();
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+        return;
+      }
+      options.log.error({ err: error, requestId }, 'Request failed outside GraphQL execution; answered 500.');
+      sendJson(response, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    }
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify(value));
+}
+
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new HttpError(413, 'BAD_REQUEST', `Request body exceeds ${maxBytes} bytes.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJsonBody(request: IncomingMessage, rawBody: string): unknown {
+  const type = request.headers['content-type'] ?? '';
+  if (!/^application\/(graphql-response\+)?json\b/i.test(type)) {
+    throw new HttpError(415, 'BAD_REQUEST', `Content type "${type}" is not supported; send "application/json".`);
+  }
+  try {
+    return JSON.parse(rawBody);
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+  }
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts an HTTP server; port 0 picks a free port. */
+export async function listen(listener: (request: IncomingMessage, response: ServerResponse) => Promise<void>, port: number, host: string): Promise<RunningServer> {
+  const server = createServer((request, response) => void listener(request, response));
+  // Keep-alive sockets outlive the gateway's request burst; close them with the server.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    url: `http://${shownHost}:${address.port}${graphqlPath}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { workspaceMembershipsView } from '../../db/identity/contract.js';
+import { projectMembershipsView, projectsView } from '../../db/sharing/contract.js';
+import type { RequestContext } from './context.js';
+import { createLoader, indexBy } from './loaders.js';
+
+/** What the viewer may do in one project, from the sharing and identity subgraphs' published views. */
+export interface ProjectAccess {
+  projectId: string;
+  /** The host workspace. */
+  workspaceId: string;
+  archived: boolean;
+  isMember: boolean;
+  isExternal: boolean;
+  /** The viewer's role in the host workspace; null when the viewer is not a member of it. */
+  workspaceRole: 'admin' | 'member' | null;
+  /** Project members and admins of the host workspace see the project and its tasks. */
+  canSee: boolean;
+  /** Who may change the project, its members and its tasks. */
+  canEdit: boolean;
+}
+
+/**
+ * Creates the per-request loader of the viewer's access to projects: one statement for
+ * every project a request touches. It is the single place where subgraphs decide project
+ * access, and it caches nothing beyond the request.
+ */
+export function createProjectAccessLoader(context: RequestContext) {
+  return createLoader<ProjectAccess | null>(async (projectIds) => {
+    const viewer = context.viewer;
+    if (!viewer) return new Map();
+
+    const rows = await context.db
+      .select({
+        projectId: projectsView.id,
+        workspaceId: projectsView.workspaceId,
+        archivedAt: projectsView.archivedAt,
+        memberAccountId: projectMembershipsView.accountId,
+        isExternal: projectMembershipsView.isExternal,
+        workspaceRole: workspaceMembershipsView.role,
+      })
+      .from(projectsView)
+      .leftJoin(projectMembershipsView, and(eq(projectMembershipsView.projectId, projectsView.id), eq(projectMembershipsView.accountId, viewer.accountId)))
+      .leftJoin(
+        workspaceMembershipsView,
+        and(eq(workspaceMembershipsView.workspaceId, projectsView.workspaceId), eq(workspaceMembershipsView.accountId, viewer.accountId)),
+      )
+      .where(inArray(projectsView.id, projectIds));
+
+    const access = rows.map((row): ProjectAccess => {
+      const isMember = row.memberAccountId !== null;
+      const canSee = isMember || row.workspaceRole === 'admin';
+      return {
+        projectId: row.projectId,
+        workspaceId: row.workspaceId,
+        archived: row.archivedAt !== null,
+        isMember,
+        isExternal: row.isExternal ?? false,
+        workspaceRole: row.workspaceRole,
+        canSee,
+        canEdit: canSee,
+      };
+    });
+    return indexBy(access, (row) => row.projectId);
+  }, null);
+}

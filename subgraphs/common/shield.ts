@@ -1,0 +1,51 @@
+import type { GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { allow, deny, rule, shield, type IRules } from 'graphql-shield';
+import { forbidden, unauthenticated } from './errors.js';
+import type { RequestContext } from './context.js';
+
+/**
+ * Wraps a schema in its shield rule tree. Every option is set on purpose: fields without
+ * a rule are denied with FORBIDDEN, and errors that rules or resolvers return pass through
+ * (and are masked later when they carry no registered code).
+ */
+export function protectSchema(schema: GraphQLSchema, rules: IRules): GraphQLSchema {
+  const permissions = shield(rules, {
+    fallbackRule: deny,
+    fallbackError: forbidden(),
+    allowExternalErrors: true,
+    debug: false,
+  });
+  return applyMiddleware(schema, permissions);
+}
+
+/**
+ * Defines a named rule. A rule that throws (a database fault, say) returns the error
+ * instead, so it surfaces as that error rather than as FORBIDDEN, which shield makes of a
+ * thrown rule.
+ */
+export function accessRule<TContext extends RequestContext>(
+  name: string,
+  cache: 'strict' | 'contextual' | 'no_cache',
+  decide: (parent: any, args: any, context: TContext) => Promise<boolean | Error> | boolean | Error,
+) {
+  const resolve: Parameters<ReturnType<typeof rule>>[0] = async (parent, args, context) => {
+    try {
+      return await decide(parent, args, context as TContext);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
+  return rule(name, { cache })(resolve);
+}
+
+/** The viewer is signed in. */
+export const isAuthenticated = accessRule('isAuthenticated', 'contextual', (_parent, _args, context) => (context.viewer ? true : unauthenticated()));
+
+/** Rules every subgraph needs so that the gateway can compose and fetch entities. */
+export const federationRules = {
+  Query: { _entities: allow, _service: allow },
+  _Service: allow,
+};
+
+export { allow, deny };

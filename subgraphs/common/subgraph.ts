@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { DocumentNode } from 'graphql';
+import { gql } from 'graphql-tag';
+import type { IRules } from 'graphql-shield';
+import type { Database } from '../../db/client.js';
+import { RequestScope, type RequestContext, type SubgraphContext } from './context.js';
+import { GATEWAY_SIGNATURE_HEADER, secretKey, verifyGatewayAssertion } from './gateway-signature.js';
+import { createGraphQLListener, HttpError, listen, type RunningServer } from './http.js';
+import type { Logger } from './logger.js';
+import { maskedErrorLogger, maskError } from './masking.js';
+import { protectSchema } from './shield.js';
+
+export const subgraphNames = ['identity', 'sharing', 'work'] as const;
+export type SubgraphName = (typeof subgraphNames)[number];
+
+/** Everything that makes one subgraph: its SDL, resolvers, shield rules and loaders. */
+export interface SubgraphDefinition<TLoaders> {
+  name: SubgraphName;
+  resolvers: GraphQLResolverMap<SubgraphContext<TLoaders>>;
+  rules: IRules;
+  /** Creates the per-request dataloaders; called once per request. */
+  createLoaders(request: RequestContext): TLoaders;
+}
+
+export interface SubgraphOptions {
+  db: Database;
+  /** The shared secret with which the gateway signs requests to this subgraph. */
+  secret: string;
+  port: number;
+  host: string;
+  log: Logger;
+}
+
+/** Reads the SDL that `schema/<name>.graphql` holds, the source of both the subgraph and the supergraph. */
+export function readSubgraphSdl(name: SubgraphName): DocumentNode {
+  return gql(readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8'));
+}
+
+/** Largest subgraph request body, in bytes; the gateway sends entity batches well below it. */
+const maxBodyBytes = 4 * 1024 * 1024;
+
+/** Starts a subgraph's HTTP server. It answers 401 to any request not signed by the gateway. */
+export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLoaders>, options: SubgraphOptions): Promise<RunningServer> {
+  const key = secretKey(options.secret, `${definition.name.toUpperCase()}_SUBGRAPH_SECRET`);
+  const log = options.log.child({ subgraph: definition.name });
+
+  const schema = protectSchema(buildSubgraphSchema({ typeDefs: readSubgraphSdl(definition.name), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }), definition.rules);
+  const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
+    schema,
+    introspection: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskError,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), maskedErrorLogger(log)],
+    logger: log,
+  });
+  await apollo.start();
+
+  const listener = createGraphQLListener({
+    apollo,
+    log,
+    maxBodyBytes,
+    allowGet: false,
+    async createContext(request, rawBody) {
+      const header = request.headers[GATEWAY_SIGNATURE_HEADER];
+      const assertion = await verifyGatewayAssertion(key, definition.name, rawBody, typeof header === 'string' ? header : undefined);
+      if (!assertion) throw new HttpError(401, 'UNAUTHENTICATED', 'This subgraph accepts only requests signed by the Tandem gateway.');
+
+      const requestLog = log.child({ requestId: assertion.requestId, viewerId: assertion.viewer?.accountId });
+      const context = new RequestScope(options.db, assertion.viewer, assertion.requestId, requestLog) as RequestScope & SubgraphContext<TLoaders>;
+      context.loaders = definition.createLoaders(context);
+      return context;
+    },
+  });
+
+  const running = await listen(listener, options.port, options.host);
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { SubgraphContext } from '../common/context.js';
+import type { UserError } from '../common/errors.js';
+import { parseId } from '../common/ids.js';
+import { DateTimeScalar } from '../common/scalars.js';
+import { isUserError } from '../common/validation.js';
+import { logIn, logOut, signUp, switchWorkspace, type SignIn, type TokenSettings } from './auth/sessions.js';
+import type { AccountRow, IdentityLoaders, MembershipRow, WorkspaceRow } from './loaders.js';
+import { addWorkspaceMember, createWorkspace, renameWorkspace, setWorkspaceLogo } from './workspace/service.js';
+
+type Context = SubgraphContext<IdentityLoaders>;
+
+const viewerRoot = { __typename: 'Viewer' };
+
+/** Shapes a sign-in for its payload, and lets the rest of this request run as the new viewer. */
+function signInPayload(result: SignIn | UserError[], context: Context) {
+  if (Array.isArray(result)) return { accessToken: null, expiresAt: null, account: null, currentWorkspace: null, userErrors: result };
+  context.viewer = { accountId: result.accountId, sessionId: result.sessionId, workspaceId: result.workspaceId };
+  return {
+    accessToken: result.accessToken,
+    expiresAt: result.expiresAt,
+    account: () => context.loaders.accountsById.load(result.accountId),
+    currentWorkspace: () => (result.workspaceId ? context.loaders.workspacesById.load(result.workspaceId) : null),
+    userErrors: [],
+  };
+}
+
+function workspacePayload(result: WorkspaceRow | UserError) {
+  return isUserError(result) ? { workspace: null, userErrors: [result] } : { workspace: result, userErrors: [] };
+}
+
+export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverMap<Context> {
+  return {
+    DateTime: DateTimeScalar,
+    WorkspaceRole: { ADMIN: 'admin', MEMBER: 'member' },
+
+    Query: {
+      viewer: (_parent, _args, context) => (context.viewer ? viewerRoot : null),
+    },
+
+    Mutation: {
+      signUp: async (_parent, { input }, context) => signInPayload(await signUp(context.db, tokens, input), context),
+      logIn: async (_parent, { input }, context) => signInPayload(await logIn(context.db, tokens, input), context),
+
+      logOut: async (_parent, _args, context) => {
+        await logOut(context.db, context.viewer!.sessionId);
+        return { loggedOut: true };
+      },
+
+      switchWorkspace: async (_parent, { input }, context) => {
+        const workspaceId = parseId(input.workspaceId, 'input.workspaceId');
+        const problem = await switchWorkspace(context.db, context.viewer!, workspaceId);
+        if (problem) return { viewer: null, userErrors: [problem] };
+        context.viewer = { ...context.viewer!, workspaceId };
+        return { viewer: viewerRoot, userErrors: [] };
+      },
+
+      createWorkspace: async (_parent, { input }, context) => workspacePayload(await createWorkspace(context.db, context.viewer!.accountId, input)),
+      renameWorkspace: async (_parent, { input }, context) =>
+        workspacePayload(await renameWorkspace(context.db, { ...input, workspaceId: parseId(input.workspaceId, 'input.workspaceId') })),
+      setWorkspaceLogo: async (_parent, { input }, context) =>
+        workspacePayload(await setWorkspaceLogo(context.db, { ...input, workspaceId: parseId(input.workspaceId, 'input.workspaceId') })),
+
+      addWorkspaceMember: async (_parent, { input }, context) => {
+        const result = await addWorkspaceMember(context.db, { ...input, workspaceId: parseId(input.workspaceId, 'input.workspaceId') });
+        return isUserError(result) ? { member: null, userErrors: [result] } : { member: result, userErrors: [] };
+      },
+    },
+
+    Viewer: {
+      account: (_parent, _args, context) => context.loaders.accountsById.load(context.viewer!.accountId),
+      currentWorkspace: (_parent, _args, context) => (context.viewer!.workspaceId ? context.loaders.workspacesById.load(context.viewer!.workspaceId) : null),
+      workspaces: async (_parent, _args, context) => {
+        const memberships = await context.loaders.membershipsByAccountId.load(context.viewer!.accountId);
+        const found = await context.loaders.workspacesById.loadMany(memberships.map((membership) => membership.workspaceId));
+        return found.filter((workspace): workspace is WorkspaceRow => workspace !== null && !(workspace instanceof Error));
+      },
+    },
+
+    Account: {
+      __resolveReference: (reference: { id: string }, context: Context) => context.loaders.accountsById.load(reference.id),
+      email: (account: AccountRow) => account.email,
+    },
+
+    Workspace: {
+      __resolveReference: (reference: { id: string }, context: Context) => context.loaders.workspacesById.load(reference.id),
+      viewerRole: async (workspace: WorkspaceRow, _args, context) => (await context.loaders.viewerMembershipByWorkspaceId.load(workspace.id))?.role ?? null,
+      members: (workspace: WorkspaceRow, _args, context) => context.loaders.membershipsByWorkspaceId.load(workspace.id),
+    },
+
+    WorkspaceMember: {
+      account: (membership: MembershipRow, _args, context) => context.loaders.accountsById.load(membership.accountId),
+      joinedAt: (membership: MembershipRow) => membership.createdAt,
+    },
+  };
+}

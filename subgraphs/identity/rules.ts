@@ -1,0 +1,52 @@
+import { forbidden } from '../common/errors.js';
+import { parseId } from '../common/ids.js';
+import { accessRule, allow, federationRules, isAuthenticated } from '../common/shield.js';
+import type { SubgraphContext } from '../common/context.js';
+import type { IdentityLoaders } from './loaders.js';
+
+type Context = SubgraphContext<IdentityLoaders>;
+
+/** The viewer is an admin of the workspace that `input.workspaceId` names. */
+const isAdminOfInputWorkspace = accessRule<Context>('isAdminOfInputWorkspace', 'strict', async (_parent, args, context) => {
+  if (!context.viewer) return forbidden();
+  const workspaceId = parseId(args.input?.workspaceId, 'input.workspaceId');
+  const membership = await context.loaders.viewerMembershipByWorkspaceId.load(workspaceId);
+  return membership?.role === 'admin' ? true : forbidden();
+});
+
+/** The viewer is a member of the parent workspace. */
+const isMemberOfWorkspace = accessRule<Context>('isMemberOfWorkspace', 'strict', async (parent, _args, context) => {
+  if (!context.viewer) return forbidden();
+  return (await context.loaders.viewerMembershipByWorkspaceId.load(parent.id)) ? true : forbidden();
+});
+
+/** The viewer is the parent account, or shares a workspace or a project with it. */
+const sharesWithAccount = accessRule<Context>('sharesWithAccount', 'strict', async (parent, _args, context) => {
+  if (!context.viewer) return forbidden();
+  return (await context.loaders.sharesWithViewerByAccountId.load(parent.id)) ? true : forbidden();
+});
+
+export const identityRules = {
+  ...federationRules,
+  Query: { ...federationRules.Query, viewer: allow },
+  Mutation: {
+    signUp: allow,
+    logIn: allow,
+    logOut: isAuthenticated,
+    switchWorkspace: isAuthenticated,
+    createWorkspace: isAuthenticated,
+    renameWorkspace: isAdminOfInputWorkspace,
+    setWorkspaceLogo: isAdminOfInputWorkspace,
+    addWorkspaceMember: isAdminOfInputWorkspace,
+  },
+  Viewer: isAuthenticated,
+  Account: { '*': isAuthenticated, email: sharesWithAccount },
+  Workspace: { '*': isAuthenticated, members: isMemberOfWorkspace },
+  WorkspaceMember: isAuthenticated,
+  SignInPayload: allow,
+  LogOutPayload: allow,
+  SwitchWorkspacePayload: allow,
+  WorkspacePayload: allow,
+  WorkspaceMemberPayload: allow,
+  UserError: allow,
+};

@@ -1,0 +1,71 @@
+import { and, asc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { workspaceMembershipsView } from '../../db/identity/contract.js';
+import { projectMembers, projects } from '../../db/sharing/schema.js';
+import type { RequestContext } from '../common/context.js';
+import { createLoader, groupBy, indexBy } from '../common/loaders.js';
+import { createProjectAccessLoader } from '../common/project-access.js';
+
+export type ProjectRow = typeof projects.$inferSelect;
+export type ProjectMemberRow = typeof projectMembers.$inferSelect;
+
+/** Creates the sharing subgraph's loaders for one request. */
+export function createSharingLoaders(context: RequestContext) {
+  const { db } = context;
+
+  /** Projects of each workspace that the viewer sees: all for its admins, else those the viewer is a member of. */
+  const visibleProjectsByWorkspaceId = (includeArchived: boolean) =>
+    createLoader<ProjectRow[]>(async (workspaceIds) => {
+      const viewer = context.viewer;
+      if (!viewer) return new Map();
+
+      const conditions: (SQL | undefined)[] = [
+        inArray(projects.workspaceId, workspaceIds),
+        or(eq(workspaceMembershipsView.role, 'admin'), eq(projectMembers.accountId, viewer.accountId)),
+      ];
+      if (!includeArchived) conditions.push(isNull(projects.archivedAt));
+      const rows = await db
+        .select({ project: projects })
+        .from(projects)
+        .leftJoin(projectMembers, and(eq(projectMembers.projectId, projects.id), eq(projectMembers.accountId, viewer.accountId)))
+        .leftJoin(workspaceMembershipsView, and(eq(workspaceMembershipsView.workspaceId, projects.workspaceId), eq(workspaceMembershipsView.accountId, viewer.accountId)))
+        .where(and(...conditions))
+        .orderBy(asc(projects.createdAt), asc(projects.id));
+      return groupBy(
+        rows.map((row) => row.project),
+        (project) => project.workspaceId,
+      );
+    }, []);
+
+  return {
+    projectAccessById: createProjectAccessLoader(context),
+
+    projectsById: createLoader<ProjectRow | null>(async (ids) => {
+      const rows = await db.select().from(projects).where(inArray(projects.id, ids));
+      return indexBy(rows, (row) => row.id);
+    }, null),
+
+    membersByProjectId: createLoader<ProjectMemberRow[]>(async (ids) => {
+      const rows = await db
+        .select()
+        .from(projectMembers)
+        .where(inArray(projectMembers.projectId, ids))
+        .orderBy(asc(projectMembers.createdAt), asc(projectMembers.accountId));
+      return groupBy(rows, (row) => row.projectId);
+    }, []),
+
+    /** The viewer's role in each workspace; null where the viewer is not a member. */
+    viewerWorkspaceRoleById: createLoader<'admin' | 'member' | null>(async (ids) => {
+      if (!context.viewer) return new Map();
+      const rows = await db
+        .select({ workspaceId: workspaceMembershipsView.workspaceId, role: workspaceMembershipsView.role })
+        .from(workspaceMembershipsView)
+        .where(and(eq(workspaceMembershipsView.accountId, context.viewer.accountId), inArray(workspaceMembershipsView.workspaceId, ids)));
+      return new Map(rows.map((row) => [row.workspaceId, row.role]));
+    }, null),
+
+    activeProjectsByWorkspaceId: visibleProjectsByWorkspaceId(false),
+    allProjectsByWorkspaceId: visibleProjectsByWorkspaceId(true),
+  };
+}
+
+export type SharingLoaders = ReturnType<typeof createSharingLoaders>;

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../common/main.js';
+import { sharingSubgraph } from './index.js';
+
+await runSubgraphProcess(sharingSubgraph);

@@ -1,0 +1,115 @@
+import DataLoader from 'dataloader';
+import { asc, count, inArray, sql } from 'drizzle-orm';
+import { rowsOf } from '../../db/client.js';
+import { taskAssignees, tasks } from '../../db/work/schema.js';
+import type { RequestContext } from '../common/context.js';
+import { isUuid } from '../common/ids.js';
+import { createLoader, groupBy, indexBy } from '../common/loaders.js';
+import { createProjectAccessLoader } from '../common/project-access.js';
+import type { PageRequest } from './task/pagination.js';
+
+export type TaskRow = typeof tasks.$inferSelect;
+export type AssigneeRow = typeof taskAssignees.$inferSelect;
+
+export interface TaskPageKey extends PageRequest {
+  projectId: string;
+}
+
+export interface TaskPage {
+  tasks: TaskRow[];
+  hasNextPage: boolean;
+}
+
+interface TaskPageRow {
+  key_index: number;
+  id: string;
+  seq: string;
+  project_id: string;
+  title: string;
+  description: string;
+  status: TaskRow['status'];
+  due_date: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Creates the work subgraph's loaders for one request. */
+export function createWorkLoaders(context: RequestContext) {
+  const { db } = context;
+
+  return {
+    projectAccessById: createProjectAccessLoader(context),
+
+    tasksById: createLoader<TaskRow | null>(async (ids) => {
+      const rows = await db.select().from(tasks).where(inArray(tasks.id, ids));
+      return indexBy(rows, (row) => row.id);
+    }, null),
+
+    assigneesByTaskId: createLoader<AssigneeRow[]>(async (ids) => {
+      const rows = await db
+        .select()
+        .from(taskAssignees)
+        .where(inArray(taskAssignees.taskId, ids))
+        .orderBy(asc(taskAssignees.createdAt), asc(taskAssignees.accountId));
+      return groupBy(rows, (row) => row.taskId);
+    }, []),
+
+    taskCountsByProjectId: createLoader<number>(async (ids) => {
+      const rows = await db.select({ projectId: tasks.projectId, total: count() }).from(tasks).where(inArray(tasks.projectId, ids)).groupBy(tasks.projectId);
+      return new Map(rows.map((row) => [row.projectId, row.total]));
+    }, 0),
+
+    /**
+     * One page of tasks per (project, first, after). A single statement serves every key
+     * of a batch: each key becomes a row of a VALUES list joined laterally to its page,
+     * which the (project_id, seq) index answers.
+     */
+    taskPages: new DataLoader<TaskPageKey, TaskPage, string>(
+      async (keys) => {
+        const valid = keys.map((key) => isUuid(key.projectId));
+        const values = keys
+          .map((key, index) => (valid[index] ? sql`(${index}::int, ${key.projectId}::uuid, ${key.afterSeq}::bigint, ${key.first + 1}::int)` : null))
+          .filter((value) => value !== null);
+        if (values.length === 0) return keys.map(() => ({ tasks: [], hasNextPage: false }));
+
+        const result = await db.execute(sql`
+          select k.key_index, t.id, t.seq::text as seq, t.project_id, t.title, t.description, t.status, t.due_date::text as due_date, t.created_by,
+            -- JSON renders timestamps in ISO 8601, which both drivers return as the same parseable text.
+            to_json(t.created_at) #>> '{}' as created_at, to_json(t.updated_at) #>> '{}' as updated_at
+          from (values ${sql.join(values, sql`, `)}) as k(key_index, project_id, after_seq, page_limit)
+          cross join lateral (
+            select * from work.tasks
+            where tasks.project_id = k.project_id and tasks.seq > k.after_seq
+            order by tasks.seq
+            limit k.page_limit
+          ) t
+          order by k.key_index, t.seq`);
+
+        const byKey = groupBy(rowsOf<TaskPageRow>(result), (row) => String(row.key_index));
+        return keys.map((key, index) => {
+          const rows = (byKey.get(String(index)) ?? []).map(toTaskRow);
+          return { tasks: rows.slice(0, key.first), hasNextPage: rows.length > key.first };
+        });
+      },
+      { cacheKeyFn: (key) => `${key.projectId}:${key.first}:${key.afterSeq}` },
+    ),
+  };
+}
+
+function toTaskRow(row: TaskPageRow): TaskRow {
+  return {
+    id: row.id,
+    seq: Number(row.seq),
+    projectId: row.project_id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    dueDate: row.due_date,
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export type WorkLoaders = ReturnType<typeof createWorkLoaders>;

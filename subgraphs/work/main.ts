@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../common/main.js';
+import { workSubgraph } from './index.js';
+
+await runSubgraphProcess(workSubgraph);

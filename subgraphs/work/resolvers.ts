@@ -1,0 +1,96 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { SubgraphContext } from '../common/context.js';
+import type { UserError } from '../common/errors.js';
+import { parseId } from '../common/ids.js';
+import { DateScalar, DateTimeScalar } from '../common/scalars.js';
+import type { TaskPage, TaskRow, WorkLoaders } from './loaders.js';
+import { encodeCursor, parsePageRequest } from './task/pagination.js';
+import { assignTask, createTask, unassignTask, updateTask } from './task/service.js';
+
+type Context = SubgraphContext<WorkLoaders>;
+
+function taskPayload(result: TaskRow | UserError[]) {
+  return Array.isArray(result) ? { task: null, userErrors: result } : { task: result, userErrors: [] };
+}
+
+/** Loads a task for the viewer: null when it does not exist or the viewer may not see its project. */
+async function loadVisibleTask(id: string, context: Context): Promise<TaskRow | null> {
+  const task = await context.loaders.tasksById.load(id);
+  if (!task) return null;
+  return (await context.loaders.projectAccessById.load(task.projectId))?.canSee ? task : null;
+}
+
+/** The task and project access that the mutation's rule has already checked, from the request's loaders. */
+async function loadEditableTask(taskId: string, context: Context) {
+  const task = (await context.loaders.tasksById.load(taskId))!;
+  const access = (await context.loaders.projectAccessById.load(task.projectId))!;
+  return { task, access };
+}
+
+interface ConnectionSource {
+  projectId: string;
+  page: TaskPage;
+  afterSeq: number;
+}
+
+export const workResolvers: GraphQLResolverMap<Context> = {
+  DateTime: DateTimeScalar,
+  Date: DateScalar,
+  TaskStatus: { TODO: 'todo', IN_PROGRESS: 'in_progress', DONE: 'done', CANCELLED: 'cancelled' },
+
+  Query: {
+    task: (_parent, { id }, context) => loadVisibleTask(parseId(id, 'id'), context),
+  },
+
+  Mutation: {
+    createTask: async (_parent, { input }, context) => {
+      const access = (await context.loaders.projectAccessById.load(parseId(input.projectId, 'input.projectId')))!;
+      return taskPayload(await createTask(context.db, context.viewer!, access, input));
+    },
+    updateTask: async (_parent, { input }, context) => {
+      const { task, access } = await loadEditableTask(parseId(input.taskId, 'input.taskId'), context);
+      return taskPayload(await updateTask(context.db, task, access, input));
+    },
+    assignTask: async (_parent, { input }, context) => {
+      const { task, access } = await loadEditableTask(parseId(input.taskId, 'input.taskId'), context);
+      return taskPayload(await assignTask(context.db, context.viewer!, task, access, parseId(input.accountId, 'input.accountId')));
+    },
+    unassignTask: async (_parent, { input }, context) => {
+      const { task, access } = await loadEditableTask(parseId(input.taskId, 'input.taskId'), context);
+      return taskPayload(await unassignTask(context.db, task, access, parseId(input.accountId, 'input.accountId')));
+    },
+  },
+
+  Task: {
+    __resolveReference: (reference: { id: string }, context: Context) => loadVisibleTask(reference.id, context),
+    project: (task: TaskRow) => ({ __typename: 'Project', id: task.projectId }),
+    assignees: async (task: TaskRow, _args, context) =>
+      (await context.loaders.assigneesByTaskId.load(task.id)).map((assignee) => ({ __typename: 'Account', id: assignee.accountId })),
+    createdBy: (task: TaskRow) => ({ __typename: 'Account', id: task.createdBy }),
+  },
+
+  Project: {
+    __resolveReference: async (reference: { id: string }, context: Context) =>
+      (await context.loaders.projectAccessById.load(reference.id))?.canSee ? { id: reference.id } : null,
+    tasks: async (project: { id: string }, { first, after }, context): Promise<ConnectionSource> => {
+      const request = parsePageRequest(first, after);
+      const page = await context.loaders.taskPages.load({ projectId: project.id, ...request });
+      return { projectId: project.id, page, afterSeq: request.afterSeq };
+    },
+  },
+
+  TaskConnection: {
+    edges: (source: ConnectionSource) => source.page.tasks.map((task) => ({ cursor: encodeCursor(task.seq), node: task })),
+    nodes: (source: ConnectionSource) => source.page.tasks,
+    pageInfo: (source: ConnectionSource) => {
+      const { tasks } = source.page;
+      return {
+        hasNextPage: source.page.hasNextPage,
+        hasPreviousPage: source.afterSeq > 0,
+        startCursor: tasks.length > 0 ? encodeCursor(tasks[0]!.seq) : null,
+        endCursor: tasks.length > 0 ? encodeCursor(tasks[tasks.length - 1]!.seq) : null,
+      };
+    },
+    totalCount: (source: ConnectionSource, _args, context) => context.loaders.taskCountsByProjectId.load(source.projectId),
+  },
+};
