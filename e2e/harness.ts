@@ -16,18 +16,28 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
     return database;
   }
 
-  const name = `tandem_test_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-
-  const database = await openDatabase({ url: url.toString(), maxConnections: 5 });
+  const created = await createPostgresDatabase(serverUrl);
+  const database = await openDatabase({ url: created.url, maxConnections: 5 });
   await database.migrate();
   return {
     ...database,
     close: async () => {
       await database.close();
+      await created.drop();
+    },
+  };
+}
+
+/** Creates an empty database on the server of `serverUrl`; `drop` removes it again. */
+export async function createPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `tandem_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
       await admin.unsafe(`drop database if exists "${name}" with (force)`);
       await admin.end();
     },

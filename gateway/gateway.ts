@@ -58,6 +58,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: options.introspection,
+    // The process's own SIGINT and SIGTERM handlers close servers and the database in order.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
     plugins: [

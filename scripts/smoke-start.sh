@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 data_dir=$(mktemp -d)
 log="$data_dir/start.log"
-env -u DATABASE_URL DATA_DIR="$data_dir" PORT=0 npm start >"$log" 2>&1 &
+# A session of its own, so that stopping it reaches npm, tsx and node alike.
+env -u DATABASE_URL DATA_DIR="$data_dir" PORT=0 setsid npm start >"$log" 2>&1 &
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data_dir"' EXIT
+trap 'kill -TERM -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data_dir"' EXIT
 
 url=''
 for _ in $(seq 1 60); do

@@ -53,6 +53,8 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
   const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
     schema,
     introspection: false,
+    // The process's own SIGINT and SIGTERM handlers close servers and the database in order.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), maskedErrorLogger(log)],
