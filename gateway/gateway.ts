@@ -11,6 +11,7 @@ import { secretKey } from '../subgraphs/common/gateway-signature.js';
 import { createGraphQLListener, listen, type RunningServer } from '../subgraphs/common/http.js';
 import type { Logger } from '../subgraphs/common/logger.js';
 import { maskedErrorLogger, maskError } from '../subgraphs/common/masking.js';
+import { requestLogging } from '../subgraphs/common/request-logging.js';
 import type { SubgraphName } from '../subgraphs/common/subgraph.js';
 import { authenticate } from './authenticate.js';
 import type { GatewayContext } from './context.js';
@@ -67,6 +68,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       maskedErrorLogger(log),
+      requestLogging(),
     ],
     logger: log,
   });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
+import { isClientSafeCode } from '../subgraphs/common/errors.js';
 import { GATEWAY_SIGNATURE_HEADER, signGatewayAssertion, type GatewayAssertion } from '../subgraphs/common/gateway-signature.js';
 import type { GatewayContext } from './context.js';
 
@@ -19,6 +21,30 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(url: string, subgraph: string, key: Uint8Array) {
     super({ url });
     this.fetcher = signingFetcher(this.fetcher, subgraph, key);
+  }
+
+  /**
+   * Turns a subgraph's 400 response into the GraphQL error it carries, such as a variable
+   * that failed the subgraph's scalar parsing, so the client sees its code and message. Any
+   * other failed response keeps its URL and body under `extensions.response`, which the
+   * gateway logs and masks.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: kept as text for the log.
+    }
+
+    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null)?.errors?.[0];
+    if (response.status === 400 && typeof first?.message === 'string' && isClientSafeCode(first.extensions?.code)) {
+      return new GraphQLError(first.message, { extensions: { code: first.extensions.code } });
+    }
+    return new GraphQLError(`Subgraph request failed with HTTP status ${response.status}.`, {
+      extensions: { response: { url: response.url, status: response.status, body } },
+    });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

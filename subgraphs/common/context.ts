@@ -2,7 +2,7 @@ import type { Database } from '../../db/client.js';
 import type { Logger } from './logger.js';
 import type { Viewer } from './viewer.js';
 
-/** What every subgraph resolver and rule receives. */
+/** The context of every subgraph resolver and rule. */
 export interface RequestContext {
   db: Database;
   /** The signed-in caller, or null for an anonymous request. */
@@ -16,8 +16,8 @@ export type SubgraphContext<TLoaders> = RequestContext & { loaders: TLoaders };
 
 /**
  * The context object of one subgraph request. Apollo Server gives resolvers a shallow copy
- * of the context it is handed, while loaders keep the original, so the viewer lives in a
- * shared `session` object behind an accessor: a resolver that signs someone in (signUp,
+ * of the context it is handed, while loaders keep the original. The viewer therefore lives in
+ * a shared `session` object behind an accessor, so a resolver that signs someone in (signUp,
  * logIn) changes the viewer that the loaders see for the rest of the request.
  */
 export class RequestScope implements RequestContext {

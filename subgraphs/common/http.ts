@@ -77,7 +77,7 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Gra
         sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
         return;
       }
-      options.log.error({ err: error, requestId }, 'Request failed outside GraphQL execution; answered 500.');
+      options.log.error({ err: error, requestId }, 'Request failed outside GraphQL execution; responded with status 500.');
       sendJson(response, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }
   };

@@ -1,23 +1,31 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { isClientSafeCode } from './errors.js';
 import type { Logger } from './logger.js';
 
 /**
- * Whether an error may reach a client as it is: a GraphQL error raised on purpose with
+ * Tells whether an error may reach a client as it is: a GraphQL error raised on purpose with
  * a registered code. Driver errors, thrown `Error`s and failed subgraph calls are not.
  */
 export function isClientSafeError(error: unknown): boolean {
   let original = unwrapResolverError(error);
   // The gateway relays a subgraph's error as a GraphQLError whose originalError is the
   // subgraph's JSON error object; that subgraph has already masked it.
-  if (error instanceof GraphQLError && !(original instanceof Error)) original = error;
-  if (!(original instanceof GraphQLError)) return false;
+  if (isGraphQLError(error) && !(original instanceof Error)) original = error;
+  if (!isGraphQLError(original)) return false;
   const extensions = original.extensions ?? {};
   // The gateway attaches the subgraph's URL and body to errors of failed subgraph calls.
   if ('response' in extensions) return false;
   return isClientSafeCode(extensions.code);
+}
+
+/**
+ * Tells whether a value is a GraphQLError by its tag rather than by `instanceof`, which
+ * fails when the CommonJS and ES module builds of graphql are both loaded.
+ */
+function isGraphQLError(value: unknown): value is GraphQLError {
+  return value instanceof Error && Object.prototype.toString.call(value) === '[object GraphQLError]';
 }
 
 /**
@@ -40,11 +48,21 @@ export function maskedErrorLogger<TContext extends BaseContext & { log: Logger }
         async didEncounterErrors({ errors, contextValue, operationName }) {
           const log = contextValue?.log ?? fallback;
           for (const error of errors) {
-            if (isClientSafeError(error)) continue;
+            if (isClientSafeError(error) || isReportedBySubgraph(error)) continue;
             log.error({ err: unwrapResolverError(error), path: error.path, operationName }, 'Unexpected error while executing an operation; the client receives INTERNAL_SERVER_ERROR.');
           }
         },
       };
     },
   };
+}
+
+/**
+ * Tells whether a subgraph returned this error in its response, so the subgraph has already
+ * masked and logged it under the same request id. Failed subgraph calls (no response, or an
+ * HTTP error status) are not.
+ */
+function isReportedBySubgraph(error: GraphQLError): boolean {
+  const extensions = error.extensions ?? {};
+  return typeof extensions.serviceName === 'string' && !('response' in extensions);
 }

@@ -13,6 +13,7 @@ import { GATEWAY_SIGNATURE_HEADER, secretKey, verifyGatewayAssertion } from './g
 import { createGraphQLListener, HttpError, listen, type RunningServer } from './http.js';
 import type { Logger } from './logger.js';
 import { maskedErrorLogger, maskError } from './masking.js';
+import { requestLogging } from './request-logging.js';
 import { protectSchema } from './shield.js';
 
 export const subgraphNames = ['identity', 'sharing', 'work'] as const;
@@ -44,7 +45,7 @@ export function readSubgraphSdl(name: SubgraphName): DocumentNode {
 /** Largest subgraph request body, in bytes; the gateway sends entity batches well below it. */
 const maxBodyBytes = 4 * 1024 * 1024;
 
-/** Starts a subgraph's HTTP server. It answers 401 to any request not signed by the gateway. */
+/** Starts a subgraph's HTTP server. It responds 401 to any request not signed by the gateway. */
 export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLoaders>, options: SubgraphOptions): Promise<RunningServer> {
   const key = secretKey(options.secret, `${definition.name.toUpperCase()}_SUBGRAPH_SECRET`);
   const log = options.log.child({ subgraph: definition.name });
@@ -57,7 +58,7 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), maskedErrorLogger(log)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), maskedErrorLogger(log), requestLogging()],
     logger: log,
   });
   await apollo.start();

@@ -63,7 +63,7 @@ export function createWorkLoaders(context: RequestContext) {
     /**
      * One page of tasks per (project, first, after). A single statement serves every key
      * of a batch: each key becomes a row of a VALUES list joined laterally to its page,
-     * which the (project_id, seq) index answers.
+     * which the (project_id, seq) index serves.
      */
     taskPages: new DataLoader<TaskPageKey, TaskPage, string>(
       async (keys) => {

@@ -20,7 +20,7 @@ async function loadVisibleTask(id: string, context: Context): Promise<TaskRow | 
   return (await context.loaders.projectAccessById.load(task.projectId))?.canSee ? task : null;
 }
 
-/** The task and project access that the mutation's rule has already checked, from the request's loaders. */
+/** Loads the task and project access that the mutation's rule has already checked, from the request's loaders. */
 async function loadEditableTask(taskId: string, context: Context) {
   const task = (await context.loaders.tasksById.load(taskId))!;
   const access = (await context.loaders.projectAccessById.load(task.projectId))!;
@@ -73,22 +73,22 @@ export const workResolvers: GraphQLResolverMap<Context> = {
     __resolveReference: async (reference: { id: string }, context: Context) =>
       (await context.loaders.projectAccessById.load(reference.id))?.canSee ? { id: reference.id } : null,
     tasks: async (project: { id: string }, { first, after }, context): Promise<ConnectionSource> => {
-      const request = parsePageRequest(first, after);
+      const request = parsePageRequest(project.id, first, after);
       const page = await context.loaders.taskPages.load({ projectId: project.id, ...request });
       return { projectId: project.id, page, afterSeq: request.afterSeq };
     },
   },
 
   TaskConnection: {
-    edges: (source: ConnectionSource) => source.page.tasks.map((task) => ({ cursor: encodeCursor(task.seq), node: task })),
+    edges: (source: ConnectionSource) => source.page.tasks.map((task) => ({ cursor: encodeCursor(source.projectId, task.seq), node: task })),
     nodes: (source: ConnectionSource) => source.page.tasks,
     pageInfo: (source: ConnectionSource) => {
       const { tasks } = source.page;
       return {
         hasNextPage: source.page.hasNextPage,
         hasPreviousPage: source.afterSeq > 0,
-        startCursor: tasks.length > 0 ? encodeCursor(tasks[0]!.seq) : null,
-        endCursor: tasks.length > 0 ? encodeCursor(tasks[tasks.length - 1]!.seq) : null,
+        startCursor: tasks.length > 0 ? encodeCursor(source.projectId, tasks[0]!.seq) : null,
+        endCursor: tasks.length > 0 ? encodeCursor(source.projectId, tasks[tasks.length - 1]!.seq) : null,
       };
     },
     totalCount: (source: ConnectionSource, _args, context) => context.loaders.taskCountsByProjectId.load(source.projectId),

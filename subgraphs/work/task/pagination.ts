@@ -9,23 +9,25 @@ export interface PageRequest {
   afterSeq: number;
 }
 
-const cursorPrefix = 'task:';
+// A cursor names its project too, so a cursor of one project's list is rejected by another's.
+const cursorPattern = /^task:([0-9a-f-]{36}):([1-9][0-9]{0,15})$/;
 
-export function encodeCursor(seq: number): string {
-  return Buffer.from(`${cursorPrefix}${seq}`).toString('base64url');
+export function encodeCursor(projectId: string, seq: number): string {
+  return Buffer.from(`task:${projectId}:${seq}`).toString('base64url');
 }
 
-/** Checks `first` and `after`; throws BAD_USER_INPUT naming the argument at fault. */
-export function parsePageRequest(first: unknown, after: unknown): PageRequest {
+/** Checks `first` and `after` for a list of `projectId`'s tasks; throws BAD_USER_INPUT naming the argument at fault. */
+export function parsePageRequest(projectId: string, first: unknown, after: unknown): PageRequest {
   if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > maxPageSize) {
     throw codedError('BAD_USER_INPUT', `Invalid "first" ${JSON.stringify(first)}: ask for 1 to ${maxPageSize} tasks.`);
   }
   if (after === null || after === undefined) return { first, afterSeq: 0 };
 
   const decoded = typeof after === 'string' ? Buffer.from(after, 'base64url').toString('utf8') : '';
-  const seq = decoded.startsWith(cursorPrefix) ? Number(decoded.slice(cursorPrefix.length)) : Number.NaN;
-  if (!Number.isSafeInteger(seq) || seq < 1) {
-    throw codedError('BAD_USER_INPUT', `Invalid "after" cursor ${JSON.stringify(after)}: pass a cursor from this connection's pageInfo.endCursor or edges.`);
+  const match = cursorPattern.exec(decoded);
+  const seq = match && match[1] === projectId ? Number(match[2]) : Number.NaN;
+  if (!Number.isSafeInteger(seq)) {
+    throw codedError('BAD_USER_INPUT', `Invalid "after" cursor ${JSON.stringify(after)}: pass a cursor from this project's tasks, taken from pageInfo.endCursor or an edge.`);
   }
   return { first, afterSeq: seq };
 }
