@@ -5,7 +5,7 @@ import { startEmbeddedGraph, type EmbeddedGraph } from '../gateway/embedded.js';
 import { createLogger } from '../subgraphs/common/logger.js';
 
 /**
- * A fresh database: a new PostgreSQL database when DATABASE_URL is set (dropped again on
+ * Opens a fresh database: a new PostgreSQL database when DATABASE_URL is set (dropped again on
  * close), else an in-memory PGlite. Migrations are applied.
  */
 export async function openTestDatabase(): Promise<DatabaseHandle> {

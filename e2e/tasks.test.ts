@@ -104,6 +104,25 @@ test('createTask: 50001-character description gives INVALID_INPUT', async () => 
   expect(await taskCount(projectId)).toBe(before);
 });
 
+test('createTask: NUL character gives INVALID_INPUT', async () => {
+  const before = await taskCount(projectId);
+  for (const [field, input] of [
+    ['title', { projectId, title: 'Nul\u0000title' }],
+    ['description', { projectId, title: 'Nul description', description: 'line one\nline\u0000two' }],
+  ] as const) {
+    const data = dataOf(await graph.request(createTaskMutation, { input }, owner.token));
+    expectUserError(data.createTask, 'task', 'INVALID_INPUT', ['input', field]);
+  }
+  expect(await taskCount(projectId)).toBe(before);
+});
+
+test('createTask: description keeps tabs and line breaks', async () => {
+  const description = 'Steps:\n\t1. Draft\r\n\t2. Review';
+  const data = dataOf(await graph.request(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { description } userErrors { code } } }`, { input: { projectId, title: 'Multi-line', description } }, owner.token));
+  expect(data.createTask.userErrors).toEqual([]);
+  expect(data.createTask.task.description).toBe(description);
+});
+
 test('createTask: impossible Date 2026-02-30 gives BAD_USER_INPUT', async () => {
   const before = await taskCount(projectId);
   const response = await graph.request(createTaskMutation, { input: { projectId, title: 'Leap', dueDate: '2026-02-30' } }, owner.token);

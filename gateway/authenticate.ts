@@ -16,7 +16,8 @@ export async function authenticate(request: IncomingMessage, tokenKey: Uint8Arra
   const header = request.headers.authorization;
   if (header === undefined || header === '') return null;
 
-  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+  // The scheme name is case-insensitive (RFC 9110, section 11.1).
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   if (!match?.[1]) throw new HttpError(401, 'UNAUTHENTICATED', 'The Authorization header must be "Bearer <access token>".');
 
   const claims = await verifyAccessToken(tokenKey, match[1]);

@@ -1,13 +1,48 @@
 import { userError, type UserError } from './errors.js';
 
-/** Trims a name-like input and checks its length; returns the trimmed text or a user error. */
+// PostgreSQL text cannot hold U+0000, and a name or e-mail address has no use for line
+// breaks or other control characters.
+const singleLineControls = /[\u0000-\u001f\u007f]/;
+// Multi-line text keeps tabs and line breaks.
+const multiLineControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Trims a name-like input and checks its length and characters; returns the trimmed text or a user error. */
 export function checkText(value: string, field: string[], label: string, maxLength: number, minLength = 1): string | UserError {
   const trimmed = value.trim();
   if (trimmed.length < minLength || trimmed.length > maxLength) {
     const range = minLength === 0 ? `at most ${maxLength}` : `${minLength} to ${maxLength}`;
     return userError('INVALID_INPUT', field, `${label} must be ${range} characters long after trimming; it is ${trimmed.length}.`);
   }
+  if (singleLineControls.test(trimmed)) {
+    return userError('INVALID_INPUT', field, `${label} must not contain line breaks or other control characters.`);
+  }
   return trimmed;
+}
+
+/** Checks free text such as a description: its length, and no control characters but tabs and line breaks. */
+export function checkMultiLineText(value: string, field: string[], label: string, maxLength: number): string | UserError {
+  if (value.length > maxLength) {
+    return userError('INVALID_INPUT', field, `${label} must be at most ${maxLength} characters long; it is ${value.length}.`);
+  }
+  if (multiLineControls.test(value)) {
+    return userError('INVALID_INPUT', field, `${label} must not contain control characters other than tabs and line breaks.`);
+  }
+  return value;
+}
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Checks an e-mail address and returns it normalized (trimmed, lower-cased), or a user error. */
+export function checkEmail(email: string, field: string[]): string | UserError {
+  const normalized = normalizeEmail(email);
+  if (normalized.length > 254 || !emailPattern.test(normalized) || singleLineControls.test(normalized)) {
+    return userError('INVALID_INPUT', field, `E-mail address ${JSON.stringify(email.slice(0, 100))} is not valid; use the form name@example.com.`);
+  }
+  return normalized;
 }
 
 export function isUserError(value: unknown): value is UserError {

@@ -3,7 +3,7 @@ import type { Database, Transaction } from '../../../db/client.js';
 import { accounts, sessions, workspaceMembers, workspaces } from '../../../db/identity/schema.js';
 import { issueAccessToken } from '../../common/access-token.js';
 import { sqlState, UNIQUE_VIOLATION, userError, type UserError } from '../../common/errors.js';
-import { checkText, isUserError } from '../../common/validation.js';
+import { checkEmail, checkText, isUserError } from '../../common/validation.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 export interface TokenSettings {
@@ -27,20 +27,6 @@ export interface SignUpInput {
   workspaceName?: string | null;
 }
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-function checkEmail(email: string, field: string[]): string | UserError {
-  const normalized = normalizeEmail(email);
-  if (normalized.length > 254 || !emailPattern.test(normalized)) {
-    return userError('INVALID_INPUT', field, `E-mail address ${JSON.stringify(email.slice(0, 100))} is not valid; use the form name@example.com.`);
-  }
-  return normalized;
-}
-
 function checkPassword(password: string, field: string[]): UserError | null {
   if (password.length < 10 || password.length > 200) {
     return userError('INVALID_INPUT', field, `The password must be 10 to 200 characters long; it is ${password.length}.`);
@@ -53,7 +39,13 @@ export async function signUp(db: Database, tokens: TokenSettings, input: SignUpI
   const name = checkText(input.name, ['input', 'name'], 'The name', 100);
   const email = checkEmail(input.email, ['input', 'email']);
   const passwordError = checkPassword(input.password, ['input', 'password']);
-  const workspaceName = checkText(input.workspaceName ?? `${input.name.trim()}'s workspace`, ['input', 'workspaceName'], 'The workspace name', 100);
+  // The default workspace name derives from a valid name only, so a bad name is reported once.
+  const workspaceName =
+    input.workspaceName != null
+      ? checkText(input.workspaceName, ['input', 'workspaceName'], 'The workspace name', 100)
+      : isUserError(name)
+        ? null
+        : `${name}'s workspace`.slice(0, 100);
   const problems = [name, email, passwordError, workspaceName].filter(isUserError);
   if (problems.length > 0) return problems;
 
@@ -76,10 +68,13 @@ export async function signUp(db: Database, tokens: TokenSettings, input: SignUpI
 
 /** Checks the credentials and opens a session in the account's last used workspace. */
 export async function logIn(db: Database, tokens: TokenSettings, input: { email: string; password: string }): Promise<SignIn | UserError[]> {
+  const email = checkEmail(input.email, ['input', 'email']);
+  if (isUserError(email)) return [email];
+
   const [account] = await db
     .select({ id: accounts.id, passwordHash: accounts.passwordHash, lastWorkspaceId: accounts.lastWorkspaceId })
     .from(accounts)
-    .where(eq(accounts.email, normalizeEmail(input.email)));
+    .where(eq(accounts.email, email));
 
   const valid = await verifyPassword(account?.passwordHash, input.password);
   if (!account || !valid) {

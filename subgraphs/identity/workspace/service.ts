@@ -2,8 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { accounts, workspaceMembers, workspaces } from '../../../db/identity/schema.js';
 import { sqlState, UNIQUE_VIOLATION, userError, type UserError } from '../../common/errors.js';
-import { checkImageUrl, checkText, isUserError } from '../../common/validation.js';
-import { normalizeEmail } from '../auth/sessions.js';
+import { checkEmail, checkImageUrl, checkText, isUserError } from '../../common/validation.js';
 import type { MembershipRow, WorkspaceRow } from '../loaders.js';
 
 /** Creates a workspace with the viewer as its admin. */
@@ -39,7 +38,10 @@ export async function addWorkspaceMember(
   db: Database,
   input: { workspaceId: string; email: string; role: 'admin' | 'member' },
 ): Promise<MembershipRow | UserError> {
-  const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, normalizeEmail(input.email)));
+  const email = checkEmail(input.email, ['input', 'email']);
+  if (isUserError(email)) return email;
+
+  const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email));
   if (!account) {
     return userError('ACCOUNT_NOT_FOUND', ['input', 'email'], `No account has the e-mail address ${JSON.stringify(input.email)}; the person must sign up first.`);
   }

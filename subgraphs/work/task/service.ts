@@ -4,7 +4,7 @@ import { projectMembershipsView } from '../../../db/sharing/contract.js';
 import { taskAssignees, tasks } from '../../../db/work/schema.js';
 import { userError, type UserError } from '../../common/errors.js';
 import type { ProjectAccess } from '../../common/project-access.js';
-import { checkText, isUserError } from '../../common/validation.js';
+import { checkMultiLineText, checkText, isUserError } from '../../common/validation.js';
 import type { Viewer } from '../../common/viewer.js';
 import type { TaskRow } from '../loaders.js';
 
@@ -34,11 +34,9 @@ function checkTaskFields(input: TaskFields): Partial<typeof tasks.$inferInsert> 
     else values.title = title;
   }
   if (input.description !== undefined && input.description !== null) {
-    if (input.description.length > maxDescriptionLength) {
-      problems.push(userError('INVALID_INPUT', ['input', 'description'], `The description must be at most ${maxDescriptionLength} characters long; it is ${input.description.length}.`));
-    } else {
-      values.description = input.description;
-    }
+    const description = checkMultiLineText(input.description, ['input', 'description'], 'The description', maxDescriptionLength);
+    if (isUserError(description)) problems.push(description);
+    else values.description = description;
   } else if (input.description === null) {
     values.description = '';
   }
