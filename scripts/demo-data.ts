@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { accounts, workspaceMembers, workspaces } from '../db/identity/schema.js';
-import { projectMembers, projects } from '../db/sharing/schema.js';
+import { builtInRoleIds, projectMembers, projects } from '../db/sharing/schema.js';
 import { taskAssignees, tasks } from '../db/work/schema.js';
 import { hashPassword } from '../subgraphs/identity/auth/password.js';
 
@@ -43,8 +43,8 @@ export async function loadDemoData(db: Database): Promise<'loaded' | 'present'> 
 
     const [project] = await tx.insert(projects).values({ workspaceId: acme!.id, name: 'Website relaunch', createdBy: alice!.id }).returning({ id: projects.id });
     await tx.insert(projectMembers).values([
-      { projectId: project!.id, accountId: alice!.id, addedBy: alice!.id },
-      { projectId: project!.id, accountId: bob!.id, addedBy: alice!.id },
+      { projectId: project!.id, accountId: alice!.id, roleId: builtInRoleIds.editor, addedBy: alice!.id },
+      { projectId: project!.id, accountId: bob!.id, roleId: builtInRoleIds.editor, addedBy: alice!.id },
     ]);
     const created = await tx
       .insert(tasks)

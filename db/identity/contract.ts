@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { identity, licence, plan, workspaceRole } from './schema.js';
 
 // Views that the identity subgraph publishes for the other subgraphs and the gateway.
@@ -20,9 +20,21 @@ export const workspacesView = identity
   .view('v_workspaces', {
     id: uuid('id').notNull(),
     name: text('name').notNull(),
+    logoUrl: text('logo_url'),
     plan: plan('plan').notNull(),
+    externalInvitationsEnabled: boolean('external_invitations_enabled').notNull(),
   })
-  .as(sql`select id, name, plan from identity.workspaces`);
+  .as(sql`select id, name, logo_url, plan, external_invitations_enabled from identity.workspaces`);
+
+/** One row per account: the profile other subgraphs show and the e-mail they match invitations against. */
+export const accountsView = identity
+  .view('v_accounts', {
+    id: uuid('id').notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    avatarUrl: text('avatar_url'),
+  })
+  .as(sql`select id, name, email, avatar_url from identity.accounts`);
 
 /**
  * Sessions that are neither revoked nor expired. `current_workspace_id` is null

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgSchema, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, check, index, pgSchema, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** Tables of the identity subgraph: accounts, sessions, workspaces and their members. */
 export const identity = pgSchema('identity');
@@ -34,6 +34,8 @@ export const workspaces = identity.table(
     name: text('name').notNull(),
     logoUrl: text('logo_url'),
     plan: plan('plan').notNull().default('trial'),
+    // While false, no new external invitation can be sent from this workspace's projects.
+    externalInvitationsEnabled: boolean('external_invitations_enabled').notNull().default(true),
     createdBy: uuid('created_by')
       .notNull()
       .references((): AnyPgColumn => accounts.id),

@@ -23,9 +23,26 @@ export const projectMembershipsView = sharing
     workspaceId: uuid('workspace_id').notNull(),
     isExternal: boolean('is_external').notNull(),
     placementWorkspaceId: uuid('placement_workspace_id'),
+    roleId: uuid('role_id').notNull(),
+    seesAllTasks: boolean('sees_all_tasks').notNull(),
+    canEditTasks: boolean('can_edit_tasks').notNull(),
+    canTrackTime: boolean('can_track_time').notNull(),
+    canManageMembers: boolean('can_manage_members').notNull(),
   })
   .as(
-    sql`select m.project_id, m.account_id, p.workspace_id, m.is_external, m.placement_workspace_id
+    sql`select m.project_id, m.account_id, p.workspace_id, m.is_external, m.placement_workspace_id, m.role_id,
+          r.sees_all_tasks, r.can_edit_tasks, r.can_track_time, r.can_manage_members
         from sharing.project_members m
-        join sharing.projects p on p.id = m.project_id`,
+        join sharing.projects p on p.id = m.project_id
+        join sharing.project_roles r on r.id = m.role_id`,
   );
+
+/** Invitations that are neither accepted nor revoked, whether expired or not, by token hash. */
+export const openInvitationsView = sharing
+  .view('v_open_invitations', {
+    tokenHash: text('token_hash').notNull(),
+    projectId: uuid('project_id').notNull(),
+    email: text('email').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  })
+  .as(sql`select token_hash, project_id, email, expires_at from sharing.invitations where accepted_at is null and revoked_at is null`);

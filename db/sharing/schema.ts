@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Tables of the sharing subgraph. Workspace and account ids point into the identity
@@ -25,6 +25,42 @@ export const projects = sharing.table(
   ],
 );
 
+/**
+ * Ids of the built-in project roles that every workspace has. A migration inserts them; they
+ * have no workspace and cannot be changed.
+ */
+export const builtInRoleIds = {
+  editor: '00000000-0000-4000-8000-000000000001',
+  externalCollaborator: '00000000-0000-4000-8000-000000000002',
+  externalAssignee: '00000000-0000-4000-8000-000000000003',
+} as const;
+
+/** A permission set given per project member. */
+export const projectRoles = sharing.table(
+  'project_roles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // The workspace that defined the role; null for the built-in roles every workspace has.
+    workspaceId: uuid('workspace_id'),
+    name: text('name').notNull(),
+    // Whether the role can be given to external members. Fixed when the role is created.
+    appliesToExternal: boolean('applies_to_external').notNull(),
+    canEditProject: boolean('can_edit_project').notNull(),
+    canManageMembers: boolean('can_manage_members').notNull(),
+    // False limits the holder to the tasks they are assigned to.
+    seesAllTasks: boolean('sees_all_tasks').notNull(),
+    canEditTasks: boolean('can_edit_tasks').notNull(),
+    canTrackTime: boolean('can_track_time').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('project_roles_workspace_id_idx').on(table.workspaceId),
+    check('project_roles_name_not_blank', sql`btrim(${table.name}) <> ''`),
+    // No role lets an external member edit the project's details or open its settings.
+    check('project_roles_external_cannot_edit_project', sql`not (${table.appliesToExternal} and ${table.canEditProject})`),
+  ],
+);
+
 export const projectMembers = sharing.table(
   'project_members',
   {
@@ -35,6 +71,9 @@ export const projectMembers = sharing.table(
     isExternal: boolean('is_external').notNull().default(false),
     // The external member's own workspace in which the project is shown.
     placementWorkspaceId: uuid('placement_workspace_id'),
+    roleId: uuid('role_id')
+      .notNull()
+      .references(() => projectRoles.id),
     addedBy: uuid('added_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -46,4 +85,62 @@ export const projectMembers = sharing.table(
       sql`${table.isExternal} or ${table.placementWorkspaceId} is null`,
     ),
   ],
+);
+
+/** An invitation of an e-mail address to one project as an external member. */
+export const invitations = sharing.table(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    // Lower-cased and trimmed, like account e-mail addresses.
+    email: text('email').notNull(),
+    roleId: uuid('role_id')
+      .notNull()
+      .references(() => projectRoles.id),
+    // SHA-256 of the single-use token, base64url. The token itself is only ever e-mailed.
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: uuid('invited_by').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    sentCount: integer('sent_count').notNull().default(1),
+    lastSentAt: timestamp('last_sent_at', { withTimezone: true }).notNull().defaultNow(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    // Null when the system voided the invitation, for instance when it was replaced.
+    revokedBy: uuid('revoked_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('invitations_project_id_idx').on(table.projectId, table.createdAt),
+    // At most one open invitation per address and project.
+    uniqueIndex('invitations_open_per_email_idx')
+      .on(table.projectId, table.email)
+      .where(sql`${table.acceptedAt} is null and ${table.revokedAt} is null`),
+    check('invitations_email_normalized', sql`${table.email} = lower(btrim(${table.email}))`),
+    check('invitations_accepted_or_revoked', sql`${table.acceptedAt} is null or ${table.revokedAt} is null`),
+  ],
+);
+
+/**
+ * E-mails waiting for delivery. A row is written in the same transaction as the change that
+ * causes the e-mail, so a rolled-back change sends nothing and a committed one is never lost.
+ */
+export const mailOutbox = sharing.table(
+  'mail_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('mail_outbox_pending_idx').on(table.nextAttemptAt).where(sql`${table.sentAt} is null`)],
 );

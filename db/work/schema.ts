@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Tables of the work subgraph. Project and account ids point into other subgraphs'
@@ -44,5 +44,38 @@ export const taskAssignees = work.table(
   (table) => [
     primaryKey({ columns: [table.taskId, table.accountId] }),
     index('task_assignees_account_id_idx').on(table.accountId),
+  ],
+);
+
+/**
+ * Time tracked on a task. An entry belongs to the host workspace of the task's project, also
+ * when an external member tracked it. A running timer has `started_at` and no duration yet.
+ */
+export const timeEntries = work.table(
+  'time_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id').notNull(),
+    // The person whose time this is, who may differ from the one who recorded it.
+    accountId: uuid('account_id').notNull(),
+    entryDate: date('entry_date').notNull(),
+    durationMinutes: integer('duration_minutes'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    note: text('note').notNull().default(''),
+    createdBy: uuid('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('time_entries_project_id_idx').on(table.projectId, table.entryDate),
+    index('time_entries_account_id_idx').on(table.accountId, table.entryDate),
+    index('time_entries_task_id_idx').on(table.taskId),
+    // One running timer per person.
+    uniqueIndex('time_entries_one_running_idx').on(table.accountId).where(sql`${table.durationMinutes} is null`),
+    check('time_entries_duration_range', sql`${table.durationMinutes} is null or ${table.durationMinutes} between 1 and 1440`),
+    check('time_entries_running_has_start', sql`${table.durationMinutes} is not null or ${table.startedAt} is not null`),
   ],
 );

@@ -14,10 +14,18 @@ export interface ProjectAccess {
   isExternal: boolean;
   /** The viewer's role in the host workspace; null when the viewer is not a member of it. */
   workspaceRole: 'admin' | 'member' | null;
-  /** Project members and admins of the host workspace see the project and its tasks. */
+  /** Project members and admins of the host workspace see the project. */
   canSee: boolean;
-  /** Who may change the project, its members and its tasks. */
+  /** Who may change the project's details. */
   canEdit: boolean;
+  /** Who may invite, add and remove members and change their roles. */
+  canManageMembers: boolean;
+  /** False when the viewer's project role limits them to the tasks they are assigned to. */
+  seesAllTasks: boolean;
+  /** Who may create tasks, change them and assign them. */
+  canEditTasks: boolean;
+  /** Who may track their own time on the project's tasks. */
+  canTrackTime: boolean;
 }
 
 /**
@@ -37,6 +45,10 @@ export function createProjectAccessLoader(context: RequestContext) {
         archivedAt: projectsView.archivedAt,
         memberAccountId: projectMembershipsView.accountId,
         isExternal: projectMembershipsView.isExternal,
+        seesAllTasks: projectMembershipsView.seesAllTasks,
+        canEditTasks: projectMembershipsView.canEditTasks,
+        canTrackTime: projectMembershipsView.canTrackTime,
+        canManageMembers: projectMembershipsView.canManageMembers,
         workspaceRole: workspaceMembershipsView.role,
       })
       .from(projectsView)
@@ -49,7 +61,8 @@ export function createProjectAccessLoader(context: RequestContext) {
 
     const access = rows.map((row): ProjectAccess => {
       const isMember = row.memberAccountId !== null;
-      const canSee = isMember || row.workspaceRole === 'admin';
+      // An admin of the host workspace may do everything in its projects, member or not.
+      const isHostAdmin = row.workspaceRole === 'admin';
       return {
         projectId: row.projectId,
         workspaceId: row.workspaceId,
@@ -57,8 +70,12 @@ export function createProjectAccessLoader(context: RequestContext) {
         isMember,
         isExternal: row.isExternal ?? false,
         workspaceRole: row.workspaceRole,
-        canSee,
-        canEdit: canSee,
+        canSee: isMember || isHostAdmin,
+        canEdit: isHostAdmin || (isMember && !row.isExternal && row.canManageMembers === true),
+        canManageMembers: isHostAdmin || row.canManageMembers === true,
+        seesAllTasks: isHostAdmin || row.seesAllTasks === true,
+        canEditTasks: isHostAdmin || row.canEditTasks === true,
+        canTrackTime: isHostAdmin || row.canTrackTime === true,
       };
     });
     return indexBy(access, (row) => row.projectId);

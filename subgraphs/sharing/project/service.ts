@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { workspaceMembershipsView } from '../../../db/identity/contract.js';
-import { projectMembers, projects } from '../../../db/sharing/schema.js';
+import { builtInRoleIds, projectMembers, projects } from '../../../db/sharing/schema.js';
 import { forbidden, userError, type UserError } from '../../common/errors.js';
 import { checkText, isUserError } from '../../common/validation.js';
 import type { Viewer } from '../../common/viewer.js';
@@ -26,7 +26,7 @@ export async function createProject(db: Database, viewer: Viewer, input: { name:
     if (membership?.licence !== 'full') throw forbidden();
 
     const [project] = await tx.insert(projects).values({ workspaceId, name, createdBy: viewer.accountId }).returning();
-    await tx.insert(projectMembers).values({ projectId: project!.id, accountId: viewer.accountId, addedBy: viewer.accountId });
+    await tx.insert(projectMembers).values({ projectId: project!.id, accountId: viewer.accountId, roleId: builtInRoleIds.editor, addedBy: viewer.accountId });
     return project!;
   });
 }
@@ -73,7 +73,7 @@ export async function addProjectMember(db: Database, viewer: Viewer, input: { pr
 
     const inserted = await tx
       .insert(projectMembers)
-      .values({ projectId: input.projectId, accountId: input.accountId, addedBy: viewer.accountId })
+      .values({ projectId: input.projectId, accountId: input.accountId, roleId: builtInRoleIds.editor, addedBy: viewer.accountId })
       .onConflictDoNothing()
       .returning({ accountId: projectMembers.accountId });
     if (inserted.length === 0) {
