@@ -64,7 +64,16 @@ export async function startTestGraph(): Promise<TestGraph> {
   const tokenKey = randomBytes(32);
   const log = createLogger('test');
   log.level = process.env.LOG_LEVEL ?? 'silent';
-  const graph = await startEmbeddedGraph({ database, tokenKey, tokenTtlSeconds: 3600, port: 0, host: '127.0.0.1', log, introspection: true });
+  const graph = await startEmbeddedGraph({
+    database,
+    tokenKey,
+    tokenTtlSeconds: 3600,
+    port: 0,
+    host: '127.0.0.1',
+    log,
+    introspection: true,
+    invitations: { acceptUrlBase: 'http://tandem.test/invitations', ttlDays: 14, logAcceptLinks: false },
+  });
 
   return {
     ...graph,

@@ -5,6 +5,7 @@ import { startSubgraph, type SubgraphName } from '../subgraphs/common/subgraph.j
 import type { RunningServer } from '../subgraphs/common/http.js';
 import { identitySubgraph } from '../subgraphs/identity/index.js';
 import { sharingSubgraph } from '../subgraphs/sharing/index.js';
+import type { InvitationSettings } from '../subgraphs/sharing/invitation/settings.js';
 import { workSubgraph } from '../subgraphs/work/index.js';
 import { startGateway, type SubgraphEndpoint } from './gateway.js';
 
@@ -17,6 +18,7 @@ export interface EmbeddedGraphOptions {
   host: string;
   log: Logger;
   introspection: boolean;
+  invitations: InvitationSettings;
 }
 
 export interface EmbeddedGraph {
@@ -37,7 +39,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
   const subgraphs = {} as Record<SubgraphName, SubgraphEndpoint>;
 
   try {
-    const definitions = [identitySubgraph({ key: options.tokenKey, ttlSeconds: options.tokenTtlSeconds }), sharingSubgraph, workSubgraph] as const;
+    const definitions = [identitySubgraph({ key: options.tokenKey, ttlSeconds: options.tokenTtlSeconds }), sharingSubgraph(options.invitations), workSubgraph] as const;
     for (const definition of definitions) {
       const secret = randomSecret();
       const server = await startSubgraph(definition as Parameters<typeof startSubgraph>[0], { db, secret, port: 0, host: '127.0.0.1', log: options.log });

@@ -1,15 +1,18 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { accounts, workspaceMembers, workspaces } from '../db/identity/schema.js';
-import { builtInRoleIds, projectMembers, projects } from '../db/sharing/schema.js';
-import { taskAssignees, tasks } from '../db/work/schema.js';
+import { builtInRoleIds, invitations, projectMembers, projects } from '../db/sharing/schema.js';
+import { taskAssignees, tasks, timeEntries } from '../db/work/schema.js';
+import { createInvitationToken } from '../subgraphs/common/invitation-token.js';
 import { hashPassword } from '../subgraphs/identity/auth/password.js';
 
-/** The demo sign-ins that `npm start` prints. */
+/** The demo sign-ins that `npm start` prints, with what each person is. */
 export const demoPassword = 'tandem-demo-password';
 export const demoAccounts = [
-  { name: 'Alice Host', email: 'alice@acme.example' },
-  { name: 'Bob Member', email: 'bob@acme.example' },
+  { name: 'Alice Host', email: 'alice@acme.example', role: 'admin of the agency workspace Acme' },
+  { name: 'Bob Member', email: 'bob@acme.example', role: 'member of Acme' },
+  { name: 'Cleo Client', email: 'cleo@northwind.example', role: 'external collaborator, project placed in Northwind' },
+  { name: 'Fred Freelancer', email: 'fred@freelance.example', role: 'external assignee with two workspaces, project placed in Fred Studio' },
 ] as const;
 
 const demoTasks = [
@@ -19,10 +22,13 @@ const demoTasks = [
   { title: 'Book the kick-off meeting', status: 'todo', dueDate: '2027-01-08' },
 ] as const;
 
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+const dateOf = (date: Date) => date.toISOString().slice(0, 10);
+
 /**
- * Loads a small demo workspace once: Alice administers "Acme", Bob is a member, and they
- * share the project "Website relaunch" with a few tasks. Does nothing when Alice's account
- * exists, so restarts keep whatever the user changed.
+ * Loads the demo once: the agency Acme shares "Website relaunch" with a client and a
+ * freelancer from their own workspaces, with assigned tasks and tracked time. Does nothing
+ * when Alice's account exists, so restarts keep whatever the user changed.
  */
 export async function loadDemoData(db: Database): Promise<'loaded' | 'present'> {
   const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, demoAccounts[0].email));
@@ -30,27 +36,66 @@ export async function loadDemoData(db: Database): Promise<'loaded' | 'present'> 
 
   const passwordHash = await hashPassword(demoPassword);
   await db.transaction(async (tx) => {
-    const [alice, bob] = await tx
+    const [alice, bob, cleo, fred] = await tx
       .insert(accounts)
-      .values(demoAccounts.map((account) => ({ ...account, passwordHash })))
+      .values(demoAccounts.map(({ name, email }) => ({ name, email, passwordHash })))
       .returning({ id: accounts.id });
-    const [acme] = await tx.insert(workspaces).values({ name: 'Acme', plan: 'business', createdBy: alice!.id }).returning({ id: workspaces.id });
+    const [acme, northwind, fredSolo, fredStudio] = await tx
+      .insert(workspaces)
+      .values([
+        { name: 'Acme', plan: 'business', logoUrl: 'https://acme.example/logo.png', createdBy: alice!.id },
+        { name: 'Northwind', plan: 'basic_connect', createdBy: cleo!.id },
+        { name: 'Fred Solo', plan: 'trial', createdBy: fred!.id },
+        { name: 'Fred Studio', plan: 'basic', createdBy: fred!.id },
+      ])
+      .returning({ id: workspaces.id });
     await tx.insert(workspaceMembers).values([
       { workspaceId: acme!.id, accountId: alice!.id, role: 'admin' },
       { workspaceId: acme!.id, accountId: bob!.id, role: 'member' },
+      { workspaceId: northwind!.id, accountId: cleo!.id, role: 'admin' },
+      { workspaceId: fredSolo!.id, accountId: fred!.id, role: 'admin' },
+      { workspaceId: fredStudio!.id, accountId: fred!.id, role: 'admin' },
     ]);
-    await tx.update(accounts).set({ lastWorkspaceId: acme!.id });
+    for (const [account, workspace] of [[alice, acme], [bob, acme], [cleo, northwind], [fred, fredStudio]] as const) {
+      await tx.update(accounts).set({ lastWorkspaceId: workspace!.id }).where(eq(accounts.id, account!.id));
+    }
 
     const [project] = await tx.insert(projects).values({ workspaceId: acme!.id, name: 'Website relaunch', createdBy: alice!.id }).returning({ id: projects.id });
     await tx.insert(projectMembers).values([
       { projectId: project!.id, accountId: alice!.id, roleId: builtInRoleIds.editor, addedBy: alice!.id },
       { projectId: project!.id, accountId: bob!.id, roleId: builtInRoleIds.editor, addedBy: alice!.id },
+      { projectId: project!.id, accountId: cleo!.id, roleId: builtInRoleIds.externalCollaborator, isExternal: true, placementWorkspaceId: northwind!.id, addedBy: alice!.id },
+      { projectId: project!.id, accountId: fred!.id, roleId: builtInRoleIds.externalAssignee, isExternal: true, placementWorkspaceId: fredStudio!.id, addedBy: alice!.id },
     ]);
+    // The accepted invitations that brought Cleo and Fred in; their tokens are spent.
+    await tx.insert(invitations).values(
+      [
+        [cleo, 'cleo@northwind.example', builtInRoleIds.externalCollaborator],
+        [fred, 'fred@freelance.example', builtInRoleIds.externalAssignee],
+      ].map(([account, email, roleId]) => ({
+        projectId: project!.id,
+        email: email as string,
+        roleId: roleId as string,
+        tokenHash: createInvitationToken().tokenHash,
+        invitedBy: alice!.id,
+        expiresAt: daysAgo(-12),
+        lastSentAt: daysAgo(2),
+        acceptedAt: daysAgo(1),
+        acceptedBy: (account as { id: string }).id,
+      })),
+    );
+
     const created = await tx
       .insert(tasks)
       .values(demoTasks.map((task) => ({ ...task, projectId: project!.id, createdBy: alice!.id })))
       .returning({ id: tasks.id });
-    await tx.insert(taskAssignees).values(created.map((task, index) => ({ taskId: task.id, accountId: index % 2 === 0 ? alice!.id : bob!.id, assignedBy: alice!.id })));
+    const assignees = [alice, cleo, fred, bob];
+    await tx.insert(taskAssignees).values(created.map((task, index) => ({ taskId: task.id, accountId: assignees[index]!.id, assignedBy: alice!.id })));
+    await tx.insert(timeEntries).values([
+      { taskId: created[0]!.id, projectId: project!.id, accountId: alice!.id, entryDate: dateOf(daysAgo(1)), durationMinutes: 60, note: 'Outline', createdBy: alice!.id },
+      { taskId: created[1]!.id, projectId: project!.id, accountId: cleo!.id, entryDate: dateOf(daysAgo(1)), durationMinutes: 45, note: 'Contract review call', createdBy: cleo!.id },
+      { taskId: created[2]!.id, projectId: project!.id, accountId: fred!.id, entryDate: dateOf(daysAgo(0)), durationMinutes: 90, note: 'Logo variants', createdBy: fred!.id },
+    ]);
   });
   return 'loaded';
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the graph with "npm start" on an empty embedded database, as a new user would,
-# signs in as the printed demo user over HTTP, reads the viewer's projects, and stops it.
+# signs in as the printed demo user over HTTP, reads the viewer's projects, plays the
+# external-sharing scenario against it, and stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +21,8 @@ for _ in $(seq 1 60); do
 done
 [ -n "$url" ] || { cat "$log"; echo 'npm start printed no URL within 60 seconds.' >&2; exit 1; }
 
-email=$(sed -n 's/^ *\([^ ]*@[^ ]*\)  \/  \(.*\)$/\1/p' "$log" | head -n 1)
-password=$(sed -n 's/^ *\([^ ]*@[^ ]*\)  \/  \(.*\)$/\2/p' "$log" | head -n 1)
+email=$(sed -n 's/^ *\([^ ]*@[^ ]*\)  \/  \([^ ]*\).*$/\1/p' "$log" | head -n 1)
+password=$(sed -n 's/^ *\([^ ]*@[^ ]*\)  \/  \([^ ]*\).*$/\2/p' "$log" | head -n 1)
 
 login=$(curl -sf -X POST "$url" -H 'content-type: application/json' \
   -d "{\"query\":\"mutation(\$i: LogInInput!) { logIn(input: \$i) { accessToken } }\",\"variables\":{\"i\":{\"email\":\"$email\",\"password\":\"$password\"}}}")
@@ -35,3 +36,6 @@ node -e '
   if (errors || !data.viewer.currentWorkspace.projects[0].tasks.totalCount) process.exit(1);
 ' "$answer"
 echo "npm start served $url; the demo sign-in and a query through the gateway worked."
+
+# The external-sharing story, played against the same running graph.
+MAIL_DIR="$data_dir/mail" npm run --silent scenario -- "$url"

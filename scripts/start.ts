@@ -7,10 +7,13 @@ import { startEmbeddedGraph } from '../gateway/embedded.js';
 import { readBoolean, readPort, readTokenSecret, readTokenTtl } from '../subgraphs/common/config.js';
 import { secretKey } from '../subgraphs/common/gateway-signature.js';
 import { createLogger } from '../subgraphs/common/logger.js';
+import { readInvitationSettings } from '../subgraphs/sharing/invitation/settings.js';
+import { readMailSettings, startMailWorker } from '../subgraphs/sharing/mail/index.js';
 import { demoAccounts, demoPassword, loadDemoData } from './demo-data.js';
 
 const log = createLogger('tandem');
 const dataDir = process.env.DATA_DIR ?? '.data';
+const mailSettings = readMailSettings(dataDir);
 
 const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: join(dataDir, 'pglite') });
 await database.migrate();
@@ -29,9 +32,13 @@ const graph = await startEmbeddedGraph({
   host: process.env.HOST ?? '127.0.0.1',
   log,
   introspection: readBoolean('INTROSPECTION', true),
+  // Without SMTP_URL mail goes to files, so accept links are logged for the person running it.
+  invitations: readInvitationSettings(mailSettings.kind === 'file'),
 });
 
-const logins = demoAccounts.map((account) => `    ${account.email}  /  ${demoPassword}`).join('\n');
+const mailWorker = startMailWorker({ db: database.db, settings: mailSettings, log });
+
+const logins = demoAccounts.map((account) => `    ${account.email}  /  ${demoPassword}    (${account.role})`).join('\n');
 process.stdout.write(`\nTandem is running at ${graph.url}\n\nDemo sign-ins (mutation logIn):\n${logins}\n\n`);
 
 let stopping = false;
@@ -40,6 +47,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   log.info({ signal }, 'Stopping: closing the gateway, the subgraphs and the database.');
   await graph.close();
+  await mailWorker.stop();
   await database.close();
   process.exit(0);
 }

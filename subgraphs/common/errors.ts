@@ -14,6 +14,10 @@ export const errorCodes = {
   PERSISTED_QUERY_NOT_FOUND: 'The persisted query hash is unknown; send the query text with it.',
   PERSISTED_QUERY_NOT_SUPPORTED: 'Persisted queries are not enabled on this server.',
   OPERATION_RESOLUTION_FAILURE: 'The request names an operation that the document does not contain.',
+  INVITATION_NOT_FOUND: 'No invitation matches this token.',
+  INVITATION_ALREADY_ACCEPTED: 'The invitation was already accepted.',
+  INVITATION_REVOKED: 'The invitation was revoked or replaced by a newer one.',
+  INVITATION_EXPIRED: 'The invitation expired; ask the project for a new one.',
   INTERNAL_SERVER_ERROR: 'An unexpected fault; the server logged it with the request id.',
 } as const;
 
@@ -36,7 +40,20 @@ export const userErrorCodes = {
   NOT_A_WORKSPACE_MEMBER: 'The account is not a member of the project\'s host workspace.',
   ALREADY_PROJECT_MEMBER: 'The account is already a member of the project.',
   NOT_A_PROJECT_MEMBER: 'The account is not a member of the project.',
+  TIMER_ALREADY_RUNNING: 'The viewer already has a running timer; stop it with stopTimer first.',
+  NO_TIMER_RUNNING: 'The viewer has no running timer.',
+  TIME_ENTRY_NOT_FOUND: 'No time entry with this ID exists that the viewer may see.',
+  TASK_NOT_ASSIGNED: 'The account\'s project role limits them to the tasks they are assigned to, and they are not assigned to this task.',
   LAST_PROJECT_MEMBER: 'The project\'s last member cannot be removed.',
+  ROLE_NOT_FOR_EXTERNALS: 'The project role does not exist in this workspace or cannot be given to external members.',
+  ALREADY_INVITED: 'An open invitation for this e-mail address and project exists; resend it instead.',
+  EXTERNAL_INVITATIONS_DISABLED: 'The host workspace has switched new external invitations off.',
+  INVITATION_NOT_FOUND: 'No invitation matches this token or ID.',
+  INVITATION_ALREADY_ACCEPTED: 'The invitation was already accepted.',
+  INVITATION_REVOKED: 'The invitation was revoked or replaced by a newer one.',
+  INVITATION_EXPIRED: 'The invitation expired; ask the project for a new one.',
+  INVITATION_EMAIL_MISMATCH: 'The signed-in account\'s e-mail address is not the invited one.',
+  PLACEMENT_REQUIRED: 'The viewer belongs to several workspaces, so the placement workspace must be named.',
 } as const;
 
 export type UserErrorCode = keyof typeof userErrorCodes;

@@ -6,7 +6,7 @@ import { DateTimeScalar } from '../common/scalars.js';
 import { isUserError } from '../common/validation.js';
 import { logIn, logOut, signUp, switchWorkspace, type SignIn, type TokenSettings } from './auth/sessions.js';
 import type { AccountRow, IdentityLoaders, MembershipRow, WorkspaceRow } from './loaders.js';
-import { addWorkspaceMember, createWorkspace, renameWorkspace, setWorkspaceLogo } from './workspace/service.js';
+import { addWorkspaceMember, createWorkspace, renameWorkspace, setExternalInvitationsEnabled, setWorkspaceLogo } from './workspace/service.js';
 
 type Context = SubgraphContext<IdentityLoaders>;
 
@@ -33,6 +33,7 @@ export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverM
   return {
     DateTime: DateTimeScalar,
     WorkspaceRole: { ADMIN: 'admin', MEMBER: 'member' },
+    WorkspacePlan: { TRIAL: 'trial', BASIC_CONNECT: 'basic_connect', BASIC: 'basic', BUSINESS: 'business', ENTERPRISE: 'enterprise' },
 
     Query: {
       viewer: (_parent, _args, context) => (context.viewer ? viewerRoot : null),
@@ -60,6 +61,9 @@ export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverM
         workspacePayload(await renameWorkspace(context.db, { ...input, workspaceId: parseId(input.workspaceId, 'input.workspaceId') })),
       setWorkspaceLogo: async (_parent, { input }, context) =>
         workspacePayload(await setWorkspaceLogo(context.db, { ...input, workspaceId: parseId(input.workspaceId, 'input.workspaceId') })),
+
+      setExternalInvitationsEnabled: async (_parent, { input }, context) =>
+        workspacePayload(await setExternalInvitationsEnabled(context.db, { workspaceId: parseId(input.workspaceId, 'input.workspaceId'), enabled: input.enabled })),
 
       addWorkspaceMember: async (_parent, { input }, context) => {
         const result = await addWorkspaceMember(context.db, { ...input, workspaceId: parseId(input.workspaceId, 'input.workspaceId') });

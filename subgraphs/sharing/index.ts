@@ -1,12 +1,15 @@
 import type { SubgraphDefinition } from '../common/subgraph.js';
+import type { InvitationSettings } from './invitation/settings.js';
 import { createSharingLoaders, type SharingLoaders } from './loaders.js';
-import { sharingResolvers } from './resolvers.js';
+import { createSharingResolvers } from './resolvers.js';
 import { sharingRules } from './rules.js';
 
-/** The sharing subgraph: projects and their members. */
-export const sharingSubgraph: SubgraphDefinition<SharingLoaders> = {
-  name: 'sharing',
-  resolvers: sharingResolvers,
-  rules: sharingRules,
-  createLoaders: createSharingLoaders,
-};
+/** The sharing subgraph: projects, their members and roles, and invitations of external members. */
+export function sharingSubgraph(settings: InvitationSettings): SubgraphDefinition<SharingLoaders> {
+  return {
+    name: 'sharing',
+    resolvers: createSharingResolvers(settings),
+    rules: sharingRules,
+    createLoaders: createSharingLoaders,
+  };
+}

@@ -1,12 +1,14 @@
-import { and, asc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import { workspaceMembershipsView } from '../../db/identity/contract.js';
-import { projectMembers, projects } from '../../db/sharing/schema.js';
+import { invitations, projectMembers, projectRoles, projects } from '../../db/sharing/schema.js';
 import type { RequestContext } from '../common/context.js';
 import { createLoader, groupBy, indexBy } from '../common/loaders.js';
 import { createProjectAccessLoader } from '../common/project-access.js';
 
 export type ProjectRow = typeof projects.$inferSelect;
 export type ProjectMemberRow = typeof projectMembers.$inferSelect;
+export type ProjectRoleRow = typeof projectRoles.$inferSelect;
+export type InvitationRow = typeof invitations.$inferSelect;
 
 /** Creates the sharing subgraph's loaders for one request. */
 export function createSharingLoaders(context: RequestContext) {
@@ -61,6 +63,62 @@ export function createSharingLoaders(context: RequestContext) {
         .from(workspaceMembershipsView)
         .where(and(eq(workspaceMembershipsView.accountId, context.viewer.accountId), inArray(workspaceMembershipsView.workspaceId, ids)));
       return new Map(rows.map((row) => [row.workspaceId, row.role]));
+    }, null),
+
+    rolesById: createLoader<ProjectRoleRow | null>(async (ids) => {
+      const rows = await db.select().from(projectRoles).where(inArray(projectRoles.id, ids));
+      return indexBy(rows, (row) => row.id);
+    }, null),
+
+    /** Roles available in each workspace: the built-in ones, then the workspace's own. */
+    rolesByWorkspaceId: createLoader<ProjectRoleRow[]>(async (workspaceIds) => {
+      const rows = await db
+        .select()
+        .from(projectRoles)
+        .where(or(isNull(projectRoles.workspaceId), inArray(projectRoles.workspaceId, workspaceIds)))
+        .orderBy(asc(projectRoles.createdAt), asc(projectRoles.id));
+      const builtIn = rows.filter((row) => row.workspaceId === null);
+      return new Map(workspaceIds.map((workspaceId) => [workspaceId, [...builtIn, ...rows.filter((row) => row.workspaceId === workspaceId)]]));
+    }, []),
+
+    /** Projects in which the viewer is an external member, by the workspace they placed them in. */
+    viewerExternalProjectsByWorkspaceId: createLoader<ProjectRow[]>(async (workspaceIds) => {
+      const viewer = context.viewer;
+      if (!viewer) return new Map();
+      const rows = await db
+        .select({ project: projects, placementWorkspaceId: projectMembers.placementWorkspaceId })
+        .from(projectMembers)
+        .innerJoin(projects, eq(projects.id, projectMembers.projectId))
+        .where(
+          and(
+            eq(projectMembers.accountId, viewer.accountId),
+            eq(projectMembers.isExternal, true),
+            inArray(projectMembers.placementWorkspaceId, workspaceIds),
+            isNull(projects.archivedAt),
+          ),
+        )
+        .orderBy(asc(projectMembers.createdAt), asc(projects.id));
+      const grouped = groupBy(rows, (row) => row.placementWorkspaceId!);
+      return new Map([...grouped].map(([workspaceId, group]) => [workspaceId, group.map((row) => row.project)]));
+    }, []),
+
+    openInvitationsByProjectId: createLoader<InvitationRow[]>(async (projectIds) => {
+      const rows = await db
+        .select()
+        .from(invitations)
+        .where(and(inArray(invitations.projectId, projectIds), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date())))
+        .orderBy(desc(invitations.createdAt), asc(invitations.id));
+      return groupBy(rows, (row) => row.projectId);
+    }, []),
+
+    allInvitationsByProjectId: createLoader<InvitationRow[]>(async (projectIds) => {
+      const rows = await db.select().from(invitations).where(inArray(invitations.projectId, projectIds)).orderBy(desc(invitations.createdAt), asc(invitations.id));
+      return groupBy(rows, (row) => row.projectId);
+    }, []),
+
+    invitationsById: createLoader<InvitationRow | null>(async (ids) => {
+      const rows = await db.select().from(invitations).where(inArray(invitations.id, ids));
+      return indexBy(rows, (row) => row.id);
     }, null),
 
     activeProjectsByWorkspaceId: visibleProjectsByWorkspaceId(false),

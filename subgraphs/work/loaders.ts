@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { asc, count, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf } from '../../db/client.js';
 import { taskAssignees, tasks } from '../../db/work/schema.js';
 import type { RequestContext } from '../common/context.js';
@@ -7,12 +7,15 @@ import { isUuid } from '../common/ids.js';
 import { createLoader, groupBy, indexBy } from '../common/loaders.js';
 import { createProjectAccessLoader } from '../common/project-access.js';
 import type { PageRequest } from './task/pagination.js';
+import { createTimeLoaders } from './time/loaders.js';
 
 export type TaskRow = typeof tasks.$inferSelect;
 export type AssigneeRow = typeof taskAssignees.$inferSelect;
 
 export interface TaskPageKey extends PageRequest {
   projectId: string;
+  /** Limits the page to tasks assigned to this account, for a role that sees only those; null for all tasks. */
+  assigneeId: string | null;
 }
 
 export interface TaskPage {
@@ -39,6 +42,7 @@ export function createWorkLoaders(context: RequestContext) {
   const { db } = context;
 
   return {
+    ...createTimeLoaders(context),
     projectAccessById: createProjectAccessLoader(context),
 
     tasksById: createLoader<TaskRow | null>(async (ids) => {
@@ -60,6 +64,28 @@ export function createWorkLoaders(context: RequestContext) {
       return new Map(rows.map((row) => [row.projectId, row.total]));
     }, 0),
 
+    /** How many tasks of each project are assigned to the viewer. */
+    viewerAssignedTaskCountsByProjectId: createLoader<number>(async (ids) => {
+      if (!context.viewer) return new Map();
+      const rows = await db
+        .select({ projectId: tasks.projectId, total: count() })
+        .from(tasks)
+        .innerJoin(taskAssignees, and(eq(taskAssignees.taskId, tasks.id), eq(taskAssignees.accountId, context.viewer.accountId)))
+        .where(inArray(tasks.projectId, ids))
+        .groupBy(tasks.projectId);
+      return new Map(rows.map((row) => [row.projectId, row.total]));
+    }, 0),
+
+    /** Whether the viewer is assigned to each task. */
+    viewerIsAssignedByTaskId: createLoader<boolean>(async (ids) => {
+      if (!context.viewer) return new Map();
+      const rows = await db
+        .select({ taskId: taskAssignees.taskId })
+        .from(taskAssignees)
+        .where(and(eq(taskAssignees.accountId, context.viewer.accountId), inArray(taskAssignees.taskId, ids)));
+      return new Map(rows.map((row) => [row.taskId, true]));
+    }, false),
+
     /**
      * One page of tasks per (project, first, after). A single statement serves every key
      * of a batch: each key becomes a row of a VALUES list joined laterally to its page,
@@ -69,7 +95,9 @@ export function createWorkLoaders(context: RequestContext) {
       async (keys) => {
         const valid = keys.map((key) => isUuid(key.projectId));
         const values = keys
-          .map((key, index) => (valid[index] ? sql`(${index}::int, ${key.projectId}::uuid, ${key.afterSeq}::bigint, ${key.first + 1}::int)` : null))
+          .map((key, index) =>
+            valid[index] ? sql`(${index}::int, ${key.projectId}::uuid, ${key.afterSeq}::bigint, ${key.first + 1}::int, ${key.assigneeId}::uuid)` : null,
+          )
           .filter((value) => value !== null);
         if (values.length === 0) return keys.map(() => ({ tasks: [], hasNextPage: false }));
 
@@ -77,10 +105,12 @@ export function createWorkLoaders(context: RequestContext) {
           select k.key_index, t.id, t.seq::text as seq, t.project_id, t.title, t.description, t.status, t.due_date::text as due_date, t.created_by,
             -- JSON renders timestamps in ISO 8601, which both drivers return as the same parseable text.
             to_json(t.created_at) #>> '{}' as created_at, to_json(t.updated_at) #>> '{}' as updated_at
-          from (values ${sql.join(values, sql`, `)}) as k(key_index, project_id, after_seq, page_limit)
+          from (values ${sql.join(values, sql`, `)}) as k(key_index, project_id, after_seq, page_limit, assignee_id)
           cross join lateral (
             select * from work.tasks
             where tasks.project_id = k.project_id and tasks.seq > k.after_seq
+              and (k.assignee_id is null or exists (
+                select 1 from work.task_assignees a where a.task_id = tasks.id and a.account_id = k.assignee_id))
             order by tasks.seq
             limit k.page_limit
           ) t
@@ -92,7 +122,7 @@ export function createWorkLoaders(context: RequestContext) {
           return { tasks: rows.slice(0, key.first), hasNextPage: rows.length > key.first };
         });
       },
-      { cacheKeyFn: (key) => `${key.projectId}:${key.first}:${key.afterSeq}` },
+      { cacheKeyFn: (key) => `${key.projectId}:${key.first}:${key.afterSeq}:${key.assigneeId}` },
     ),
   };
 }

@@ -5,19 +5,14 @@ import { parseId } from '../common/ids.js';
 import { DateScalar, DateTimeScalar } from '../common/scalars.js';
 import type { TaskPage, TaskRow, WorkLoaders } from './loaders.js';
 import { encodeCursor, parsePageRequest } from './task/pagination.js';
+import { loadVisibleTask } from './task/visibility.js';
 import { assignTask, createTask, unassignTask, updateTask } from './task/service.js';
+import { timeFieldResolvers, timeTypeResolvers } from './time/resolvers.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
 function taskPayload(result: TaskRow | UserError[]) {
   return Array.isArray(result) ? { task: null, userErrors: result } : { task: result, userErrors: [] };
-}
-
-/** Loads a task for the viewer: null when it does not exist or the viewer may not see its project. */
-async function loadVisibleTask(id: string, context: Context): Promise<TaskRow | null> {
-  const task = await context.loaders.tasksById.load(id);
-  if (!task) return null;
-  return (await context.loaders.projectAccessById.load(task.projectId))?.canSee ? task : null;
 }
 
 /** Loads the task and project access that the mutation's rule has already checked, from the request's loaders. */
@@ -31,6 +26,8 @@ interface ConnectionSource {
   projectId: string;
   page: TaskPage;
   afterSeq: number;
+  /** Whether the list holds only the viewer's assigned tasks. */
+  assignedOnly: boolean;
 }
 
 export const workResolvers: GraphQLResolverMap<Context> = {
@@ -39,10 +36,12 @@ export const workResolvers: GraphQLResolverMap<Context> = {
   TaskStatus: { TODO: 'todo', IN_PROGRESS: 'in_progress', DONE: 'done', CANCELLED: 'cancelled' },
 
   Query: {
+    ...timeFieldResolvers.Query,
     task: (_parent, { id }, context) => loadVisibleTask(parseId(id, 'id'), context),
   },
 
   Mutation: {
+    ...timeFieldResolvers.Mutation,
     createTask: async (_parent, { input }, context) => {
       const access = (await context.loaders.projectAccessById.load(parseId(input.projectId, 'input.projectId')))!;
       return taskPayload(await createTask(context.db, context.viewer!, access, input));
@@ -62,6 +61,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
   },
 
   Task: {
+    ...timeFieldResolvers.Task,
     __resolveReference: (reference: { id: string }, context: Context) => loadVisibleTask(reference.id, context),
     project: (task: TaskRow) => ({ __typename: 'Project', id: task.projectId }),
     assignees: async (task: TaskRow, _args, context) =>
@@ -70,14 +70,21 @@ export const workResolvers: GraphQLResolverMap<Context> = {
   },
 
   Project: {
+    ...timeFieldResolvers.Project,
     __resolveReference: async (reference: { id: string }, context: Context) =>
       (await context.loaders.projectAccessById.load(reference.id))?.canSee ? { id: reference.id } : null,
     tasks: async (project: { id: string }, { first, after }, context): Promise<ConnectionSource> => {
       const request = parsePageRequest(project.id, first, after);
-      const page = await context.loaders.taskPages.load({ projectId: project.id, ...request });
-      return { projectId: project.id, page, afterSeq: request.afterSeq };
+      const access = await context.loaders.projectAccessById.load(project.id);
+      const assignedOnly = !access?.seesAllTasks;
+      const page = await context.loaders.taskPages.load({ projectId: project.id, ...request, assigneeId: assignedOnly ? context.viewer!.accountId : null });
+      // Each task's field rules load it by id again; priming saves that statement.
+      for (const task of page.tasks) context.loaders.tasksById.prime(task.id, task);
+      return { projectId: project.id, page, afterSeq: request.afterSeq, assignedOnly };
     },
   },
+
+  ...timeTypeResolvers,
 
   TaskConnection: {
     edges: (source: ConnectionSource) => source.page.tasks.map((task) => ({ cursor: encodeCursor(source.projectId, task.seq), node: task })),
@@ -91,6 +98,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
         endCursor: tasks.length > 0 ? encodeCursor(source.projectId, tasks[tasks.length - 1]!.seq) : null,
       };
     },
-    totalCount: (source: ConnectionSource, _args, context) => context.loaders.taskCountsByProjectId.load(source.projectId),
+    totalCount: (source: ConnectionSource, _args, context) =>
+      (source.assignedOnly ? context.loaders.viewerAssignedTaskCountsByProjectId : context.loaders.taskCountsByProjectId).load(source.projectId),
   },
 };

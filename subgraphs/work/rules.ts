@@ -3,36 +3,37 @@ import { forbidden } from '../common/errors.js';
 import { parseId } from '../common/ids.js';
 import { accessRule, allow, federationRules, isAuthenticated } from '../common/shield.js';
 import type { WorkLoaders } from './loaders.js';
+import { timeFieldRules, timeTypeRules } from './time/rules.js';
+import { loadVisibleTask } from './task/visibility.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
-async function canSee(projectId: string, context: Context): Promise<true | Error> {
-  return (await context.loaders.projectAccessById.load(projectId))?.canSee ? true : forbidden();
-}
+/** Allows a viewer who may see the parent task: its project, and the task itself when their role limits them to assigned tasks. */
+const canSeeTask = accessRule<Context>('canSeeTask', 'strict', async (task, _args, context) => ((await loadVisibleTask(task.id, context)) ? true : forbidden()));
 
-/** The viewer may see the parent task's project. */
-const canSeeTask = accessRule<Context>('canSeeTask', 'strict', (task, _args, context) => canSee(task.projectId, context));
+/** Allows a viewer who may see the parent project. */
+const canSeeProject = accessRule<Context>('canSeeProject', 'strict', async (project, _args, context) =>
+  (await context.loaders.projectAccessById.load(project.id))?.canSee ? true : forbidden(),
+);
 
-/** The viewer may see the parent project. */
-const canSeeProject = accessRule<Context>('canSeeProject', 'strict', (project, _args, context) => canSee(project.id, context));
-
-/** The viewer may add tasks to the project that `input.projectId` names. */
+/** Allows a viewer who may add tasks to the project that `input.projectId` names. */
 const canEditInputProject = accessRule<Context>('canEditInputProject', 'strict', async (_parent, args, context) => {
   const access = await context.loaders.projectAccessById.load(parseId(args.input?.projectId, 'input.projectId'));
-  return access?.canEdit ? true : forbidden();
+  return access?.canEditTasks ? true : forbidden();
 });
 
-/** The viewer may change the task that `input.taskId` names. */
+/** Allows a viewer who sees the task that `input.taskId` names and may change its project's tasks. */
 const canEditInputTask = accessRule<Context>('canEditInputTask', 'strict', async (_parent, args, context) => {
-  const task = await context.loaders.tasksById.load(parseId(args.input?.taskId, 'input.taskId'));
+  const task = await loadVisibleTask(parseId(args.input?.taskId, 'input.taskId'), context);
   const access = task ? await context.loaders.projectAccessById.load(task.projectId) : null;
-  return access?.canEdit ? true : forbidden();
+  return access?.canEditTasks ? true : forbidden();
 });
 
 export const workRules = {
   ...federationRules,
-  Query: { ...federationRules.Query, task: isAuthenticated },
+  Query: { ...federationRules.Query, task: isAuthenticated, ...timeFieldRules.Query },
   Mutation: {
+    ...timeFieldRules.Mutation,
     createTask: canEditInputProject,
     updateTask: canEditInputTask,
     assignTask: canEditInputTask,
@@ -46,4 +47,5 @@ export const workRules = {
   PageInfo: isAuthenticated,
   TaskPayload: allow,
   UserError: allow,
+  ...timeTypeRules,
 };

@@ -1,7 +1,9 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database, Transaction } from '../../../db/client.js';
 import { accounts, sessions, workspaceMembers, workspaces } from '../../../db/identity/schema.js';
+import { openInvitationsView } from '../../../db/sharing/contract.js';
 import { issueAccessToken } from '../../common/access-token.js';
+import { hashInvitationToken, isInvitationTokenShape } from '../../common/invitation-token.js';
 import { sqlState, UNIQUE_VIOLATION, userError, type UserError } from '../../common/errors.js';
 import { checkEmail, checkText, isUserError } from '../../common/validation.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -25,6 +27,7 @@ export interface SignUpInput {
   email: string;
   password: string;
   workspaceName?: string | null;
+  invitationToken?: string | null;
 }
 
 function checkPassword(password: string, field: string[]): UserError | null {
@@ -49,11 +52,18 @@ export async function signUp(db: Database, tokens: TokenSettings, input: SignUpI
   const problems = [name, email, passwordError, workspaceName].filter(isUserError);
   if (problems.length > 0) return problems;
 
+  // Someone signing up to accept an external invitation gets a workspace on Basic Connect.
+  if (input.invitationToken != null) {
+    const problem = await checkInvitationForSignUp(db, input.invitationToken, email as string);
+    if (problem) return [problem];
+  }
+  const plan = input.invitationToken != null ? 'basic_connect' : 'trial';
+
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.transaction(async (tx) => {
       const [account] = await tx.insert(accounts).values({ name: name as string, email: email as string, passwordHash }).returning({ id: accounts.id });
-      const [workspace] = await tx.insert(workspaces).values({ name: workspaceName as string, createdBy: account!.id }).returning({ id: workspaces.id });
+      const [workspace] = await tx.insert(workspaces).values({ name: workspaceName as string, plan, createdBy: account!.id }).returning({ id: workspaces.id });
       await tx.insert(workspaceMembers).values({ workspaceId: workspace!.id, accountId: account!.id, role: 'admin' });
       await tx.update(accounts).set({ lastWorkspaceId: workspace!.id }).where(eq(accounts.id, account!.id));
       return openSession(tx, tokens, account!.id, workspace!.id);
@@ -64,6 +74,20 @@ export async function signUp(db: Database, tokens: TokenSettings, input: SignUpI
     }
     throw error;
   }
+}
+
+/** Checks that a token belongs to an open, unexpired invitation of `email`; returns the problem otherwise. */
+async function checkInvitationForSignUp(db: Database, token: string, email: string): Promise<UserError | null> {
+  const field = ['input', 'invitationToken'];
+  const [invitation] = isInvitationTokenShape(token)
+    ? await db.select().from(openInvitationsView).where(eq(openInvitationsView.tokenHash, hashInvitationToken(token)))
+    : [];
+  if (!invitation) return userError('INVITATION_NOT_FOUND', field, 'No open invitation matches this token; it may have been accepted, revoked or resent. Sign up without it, or ask for a new invitation.');
+  if (invitation.expiresAt <= new Date()) return userError('INVITATION_EXPIRED', field, 'This invitation expired; ask the project to resend it.');
+  if (invitation.email !== email) {
+    return userError('INVITATION_EMAIL_MISMATCH', ['input', 'email'], `This invitation is for ${invitation.email}; sign up with that address.`);
+  }
+  return null;
 }
 
 /** Checks the credentials and opens a session in the account's last used workspace. */

@@ -59,3 +59,8 @@ export async function addWorkspaceMember(
     return userError('ALREADY_WORKSPACE_MEMBER', ['input', 'email'], `The account with e-mail address ${JSON.stringify(input.email)} is already a member of this workspace.`);
   }
 }
+
+export async function setExternalInvitationsEnabled(db: Database, input: { workspaceId: string; enabled: boolean }): Promise<WorkspaceRow> {
+  const [workspace] = await db.update(workspaces).set({ externalInvitationsEnabled: input.enabled }).where(eq(workspaces.id, input.workspaceId)).returning();
+  return workspace!;
+}

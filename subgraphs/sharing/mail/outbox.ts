@@ -1,0 +1,104 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { rowsOf, type Database, type Transaction } from '../../../db/client.js';
+import { mailOutbox } from '../../../db/sharing/schema.js';
+import { parseSingleAddress } from './settings.js';
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+/** An outbox row that a worker has claimed for one delivery attempt. */
+export interface ClaimedEmail {
+  id: string;
+  recipient: string;
+  subject: string;
+  textBody: string;
+  htmlBody: string | null;
+  /** Delivery attempts started, this one included. */
+  attempts: number;
+}
+
+const lineBreak = /[\r\n]/;
+
+/**
+ * Writes one e-mail to the outbox inside the caller's transaction, so the e-mail is sent only
+ * if that transaction commits. Throws when `to` is not one address or a header contains a line break.
+ */
+export async function enqueueEmail(tx: Database | Transaction, email: OutgoingEmail): Promise<void> {
+  if (lineBreak.test(email.to) || parseSingleAddress(email.to) === null) {
+    throw new Error(`Cannot queue an e-mail to ${JSON.stringify(email.to)}: the recipient must be exactly one e-mail address.`);
+  }
+  if (lineBreak.test(email.subject)) {
+    throw new Error('Cannot queue an e-mail whose subject contains a line break.');
+  }
+
+  await tx.insert(mailOutbox).values({ recipient: email.to, subject: email.subject, textBody: email.text, htmlBody: email.html ?? null });
+}
+
+/**
+ * Claims up to `limit` due e-mails, oldest due first, for one delivery attempt each: it counts the
+ * attempt and pushes `next_attempt_at` `leaseSeconds` ahead in the same statement. Other workers
+ * skip the claimed rows, both while this statement holds their row locks (`skip locked`) and
+ * afterwards, because the rows are no longer due. A worker that dies during delivery leaves its
+ * rows to be claimed again once the lease ends.
+ *
+ * Rows with `attempts >= maxAttempts` are never claimed: they stay in the outbox, unsent, with
+ * their last error, until someone lowers `attempts`.
+ */
+export async function claimDueEmails(db: Database, options: { limit: number; leaseSeconds: number; maxAttempts: number }): Promise<ClaimedEmail[]> {
+  // The `due` CTE is materialized so that the locking select runs once, and the final select
+  // restores the queue order, which RETURNING does not keep.
+  const result = await db.execute(sql`
+    with due as materialized (
+      select id from sharing.mail_outbox
+      where sent_at is null and next_attempt_at <= now() and attempts < ${options.maxAttempts}
+      order by next_attempt_at, created_at, id
+      limit ${options.limit}
+      for update skip locked
+    ),
+    claimed as (
+      update sharing.mail_outbox as outbox
+      set attempts = outbox.attempts + 1,
+          next_attempt_at = now() + make_interval(secs => ${options.leaseSeconds})
+      from due
+      where outbox.id = due.id
+      returning outbox.id, outbox.recipient, outbox.subject, outbox.text_body, outbox.html_body, outbox.attempts, outbox.created_at
+    )
+    select id, recipient, subject, text_body, html_body, attempts from claimed order by created_at, id
+  `);
+
+  type Row = { id: string; recipient: string; subject: string; text_body: string; html_body: string | null; attempts: number };
+  return rowsOf<Row>(result).map((row) => ({
+    id: row.id,
+    recipient: row.recipient,
+    subject: row.subject,
+    textBody: row.text_body,
+    htmlBody: row.html_body,
+    attempts: Number(row.attempts),
+  }));
+}
+
+/** Marks a claimed e-mail as sent. `last_error` keeps the error of any earlier failed attempt. */
+export async function markSent(db: Database, id: string): Promise<void> {
+  await db.update(mailOutbox).set({ sentAt: sql`now()` }).where(eq(mailOutbox.id, id));
+}
+
+/** Records a failed attempt and makes the e-mail due again `retryInSeconds` from now. */
+export async function markFailed(db: Database, id: string, lastError: string, retryInSeconds: number): Promise<void> {
+  await db
+    .update(mailOutbox)
+    .set({ lastError, nextAttemptAt: sql`now() + make_interval(secs => ${retryInSeconds})` })
+    .where(eq(mailOutbox.id, id));
+}
+
+/** Puts claimed e-mails that were never attempted back in the queue, due now and with their claimed attempt uncounted. */
+export async function releaseClaims(db: Database, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(mailOutbox)
+    .set({ attempts: sql`${mailOutbox.attempts} - 1`, nextAttemptAt: sql`now()` })
+    .where(and(inArray(mailOutbox.id, ids), isNull(mailOutbox.sentAt)));
+}
