@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger as DrizzleLogger } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -57,16 +57,54 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     };
   }
 
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
+  const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {}).catch((error: unknown) => {
+    unlock();
+    throw error;
+  });
   const db = drizzlePglite(client, { logger });
   return {
     db,
     driver: 'pglite',
     stats,
     migrate: () => migratePglite(db, { migrationsFolder }),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      unlock();
+    },
   };
+}
+
+/**
+ * Claims a PGlite data folder for this process with a lock file holding its pid. PGlite is
+ * an in-process database, and two processes on one folder would overwrite each other's files,
+ * so a second process fails here. A lock whose process is gone is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  // Beside the folder rather than in it, which PostgreSQL's own files fill.
+  const lockPath = `${dataDir.replace(/\/+$/, '')}.lock`;
+  try {
+    writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const holder = Number(readFileSync(lockPath, 'utf8'));
+    if (Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
+      throw new Error(`Another process (pid ${holder}) is using the embedded database in ${dataDir}; stop it first, or set DATA_DIR to another folder.`);
+    }
+    writeFileSync(lockPath, String(process.pid));
+  }
+  return () => rmSync(lockPath, { force: true });
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Returns the rows of `db.execute()`, which postgres.js gives as an array and PGlite as `{ rows }`. */

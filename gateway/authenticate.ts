@@ -24,13 +24,38 @@ export async function authenticate(request: IncomingMessage, tokenKey: Uint8Arra
   if (claims === 'expired') throw new HttpError(401, 'UNAUTHENTICATED', 'The access token has expired; sign in again with logIn.');
   if (claims === 'invalid') throw new HttpError(401, 'UNAUTHENTICATED', 'The access token is invalid; sign in again with logIn.');
 
-  // The session is read on every request, so logging out takes effect at once.
+  const viewer = await loadSessionViewer(db, claims.sessionId, claims.accountId);
+  if (!viewer) throw new HttpError(401, 'UNAUTHENTICATED', 'The session of this access token has ended; sign in again with logIn.');
+  return viewer;
+}
+
+/**
+ * Reads an open session from the identity subgraph's published view; null when it was
+ * logged out, expired, or belongs to another account. It is read on every request, so
+ * logging out takes effect at once.
+ */
+export async function loadSessionViewer(db: Database, sessionId: string, accountId: string): Promise<Viewer | null> {
   const [session] = await db
     .select({ accountId: activeSessionsView.accountId, currentWorkspaceId: activeSessionsView.currentWorkspaceId })
     .from(activeSessionsView)
-    .where(eq(activeSessionsView.id, claims.sessionId));
-  if (!session || session.accountId !== claims.accountId) {
-    throw new HttpError(401, 'UNAUTHENTICATED', 'The session of this access token has ended; sign in again with logIn.');
-  }
-  return { accountId: session.accountId, sessionId: claims.sessionId, workspaceId: session.currentWorkspaceId };
+    .where(eq(activeSessionsView.id, sessionId));
+  if (!session || session.accountId !== accountId) return null;
+  return { accountId, sessionId, workspaceId: session.currentWorkspaceId };
 }
+
+/**
+ * Returns the viewer after a mutation changed the session mid-operation: the session of a
+ * newly issued access token (signUp, logIn), or the current session read again (switchWorkspace,
+ * logOut). Later fields of the same operation then run as that viewer.
+ */
+export async function viewerAfterSessionChange(db: Database, tokenKey: Uint8Array, change: string, current: Viewer | null): Promise<Viewer | null> {
+  if (change === sessionReloadMarker) {
+    return current ? loadSessionViewer(db, current.sessionId, current.accountId) : null;
+  }
+  const claims = await verifyAccessToken(tokenKey, change);
+  if (typeof claims === 'string') return current;
+  return loadSessionViewer(db, claims.sessionId, claims.accountId);
+}
+
+/** The session-change header's value when the current session changed but no new token was issued. */
+export const sessionReloadMarker = 'reload';

@@ -13,7 +13,8 @@ import type { Logger } from '../subgraphs/common/logger.js';
 import { maskedErrorLogger, maskError } from '../subgraphs/common/masking.js';
 import { requestLogging } from '../subgraphs/common/request-logging.js';
 import type { SubgraphName } from '../subgraphs/common/subgraph.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, viewerAfterSessionChange } from './authenticate.js';
+import { operationLimits } from './limits.js';
 import type { GatewayContext } from './context.js';
 import { SignedDataSource } from './signed-data-source.js';
 
@@ -49,7 +50,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     buildService({ name }) {
       const endpoint = options.subgraphs[name as SubgraphName];
       if (!endpoint) throw new Error(`The supergraph names subgraph "${name}", which has no configured URL.`);
-      return new SignedDataSource(endpoint.url, name, secretKey(endpoint.secret, `${name.toUpperCase()}_SUBGRAPH_SECRET`));
+      return new SignedDataSource(endpoint.url, name, secretKey(endpoint.secret, `${name.toUpperCase()}_SUBGRAPH_SECRET`), (change, current) =>
+        viewerAfterSessionChange(options.db, options.tokenKey, change, current),
+      );
     },
     // Query plans are internal: no client may ask for them.
     __exposeQueryPlanExperimental: false,
@@ -59,6 +62,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: options.introspection,
+    validationRules: operationLimits,
     // The process's own SIGINT and SIGTERM handlers close servers and the database in order.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,

@@ -3,7 +3,8 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { isClientSafeCode } from '../subgraphs/common/errors.js';
-import { GATEWAY_SIGNATURE_HEADER, signGatewayAssertion, type GatewayAssertion } from '../subgraphs/common/gateway-signature.js';
+import { GATEWAY_SIGNATURE_HEADER, SESSION_CHANGED_HEADER, signGatewayAssertion, type GatewayAssertion } from '../subgraphs/common/gateway-signature.js';
+import type { Viewer } from '../subgraphs/common/viewer.js';
 import type { GatewayContext } from './context.js';
 
 /**
@@ -18,9 +19,24 @@ const pendingAssertionHeader = 'x-tandem-pending-assertion';
  * the exact bytes sent.
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, subgraph: string, key: Uint8Array) {
+  constructor(
+    url: string,
+    subgraph: string,
+    key: Uint8Array,
+    private readonly changeViewer: (change: string, current: Viewer | null) => Promise<Viewer | null>,
+  ) {
     super({ url });
     this.fetcher = signingFetcher(this.fetcher, subgraph, key);
+  }
+
+  /**
+   * Follows a session change that a subgraph reports (sign-in, workspace switch, log-out),
+   * so that the operation's later subgraph requests carry the changed viewer.
+   */
+  override async didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    const change = response.http?.headers.get(SESSION_CHANGED_HEADER);
+    if (change) context.viewer = await this.changeViewer(change, context.viewer);
+    return response;
   }
 
   /**

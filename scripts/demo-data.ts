@@ -22,6 +22,12 @@ const demoTasks = [
   { title: 'Book the kick-off meeting', status: 'todo', dueDate: '2027-01-08' },
 ] as const;
 
+/** Tells whether the demo accounts exist, so their sign-ins are worth printing. */
+export async function hasDemoData(db: Database): Promise<boolean> {
+  const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, demoAccounts[0].email));
+  return existing !== undefined;
+}
+
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 const dateOf = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -31,8 +37,7 @@ const dateOf = (date: Date) => date.toISOString().slice(0, 10);
  * when Alice's account exists, so restarts keep whatever the user changed.
  */
 export async function loadDemoData(db: Database): Promise<'loaded' | 'present'> {
-  const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, demoAccounts[0].email));
-  if (existing) return 'present';
+  if (await hasDemoData(db)) return 'present';
 
   const passwordHash = await hashPassword(demoPassword);
   await db.transaction(async (tx) => {

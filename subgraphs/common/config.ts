@@ -26,10 +26,14 @@ export function readBoolean(name: string, fallback: boolean): boolean {
   throw new Error(`${name}=${JSON.stringify(raw)} must be "true" or "false".`);
 }
 
-/** Access token lifetime in seconds, from AUTH_TOKEN_TTL_SECONDS; 12 hours by default. */
+/** Access token lifetime in seconds, from AUTH_TOKEN_TTL_SECONDS: 12 hours by default, 60 s to 30 days. */
 export function readTokenTtl(): number {
-  const ttl = readPort('AUTH_TOKEN_TTL_SECONDS', 43_200);
-  if (ttl < 60) throw new Error('AUTH_TOKEN_TTL_SECONDS must be at least 60.');
+  const raw = process.env.AUTH_TOKEN_TTL_SECONDS;
+  if (raw === undefined || raw === '') return 43_200;
+  const ttl = Number(raw);
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 30 * 86_400) {
+    throw new Error(`AUTH_TOKEN_TTL_SECONDS=${JSON.stringify(raw)} must be a whole number of seconds from 60 to 2592000 (30 days).`);
+  }
   return ttl;
 }
 

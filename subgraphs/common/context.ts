@@ -9,6 +9,12 @@ export interface RequestContext {
   viewer: Viewer | null;
   requestId: string;
   log: Logger;
+  /**
+   * Tells the gateway that this request changed the viewer's session, so that later fields
+   * of the same operation run as the changed viewer: pass the new access token after a
+   * sign-in, or nothing when the current session changed (switched workspace, logged out).
+   */
+  announceSessionChange(accessToken?: string): void;
 }
 
 /** A subgraph's context: the request plus that subgraph's per-request loaders. */
@@ -21,7 +27,7 @@ export type SubgraphContext<TLoaders> = RequestContext & { loaders: TLoaders };
  * logIn) changes the viewer that the loaders see for the rest of the request.
  */
 export class RequestScope implements RequestContext {
-  readonly session: { viewer: Viewer | null };
+  readonly session: { viewer: Viewer | null; change: { accessToken: string | null } | null };
 
   constructor(
     readonly db: Database,
@@ -29,7 +35,11 @@ export class RequestScope implements RequestContext {
     readonly requestId: string,
     readonly log: Logger,
   ) {
-    this.session = { viewer };
+    this.session = { viewer, change: null };
+  }
+
+  announceSessionChange(accessToken?: string): void {
+    this.session.change = { accessToken: accessToken ?? null };
   }
 
   get viewer(): Viewer | null {

@@ -9,6 +9,12 @@ import type { Viewer } from './viewer.js';
  */
 export const GATEWAY_SIGNATURE_HEADER = 'tandem-gateway-signature';
 
+/**
+ * The response header with which a subgraph tells the gateway that a mutation changed the
+ * viewer's session: a newly issued access token, or "reload" for the current session.
+ */
+export const SESSION_CHANGED_HEADER = 'tandem-session-changed';
+
 const issuer = 'tandem-gateway';
 /** Seconds an assertion stays valid: long enough for clock skew inside one deployment. */
 const lifetimeSeconds = 30;

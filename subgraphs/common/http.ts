@@ -39,7 +39,13 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Gra
     const requestId = typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
     response.setHeader('x-request-id', requestId);
 
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      sendJson(response, 400, { errors: [{ message: 'The request target is not a valid URL.', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
     if (url.pathname === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
       sendJson(response, 200, { status: 'ok' });
       return;
@@ -125,8 +131,11 @@ export interface RunningServer {
 /** Starts an HTTP server; port 0 picks a free port. */
 export async function listen(listener: (request: IncomingMessage, response: ServerResponse) => Promise<void>, port: number, host: string): Promise<RunningServer> {
   const server = createServer((request, response) => void listener(request, response));
-  // Keep-alive sockets outlive the gateway's request burst; close them with the server.
-  server.keepAliveTimeout = 5_000;
+  // Idle keep-alive sockets stay open longer than the gateway's HTTP agent keeps them, so the
+  // client side closes first and never sends on a socket the server is closing. Node's default
+  // of 5 s raced it (ECONNRESET after about 5 s without traffic).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -14,6 +14,7 @@ export function isClientSafeError(error: unknown): boolean {
   // subgraph's JSON error object; that subgraph has already masked it.
   if (isGraphQLError(error) && !(original instanceof Error)) original = error;
   if (!isGraphQLError(original)) return false;
+  if (isRequestError(original)) return true;
   const extensions = original.extensions ?? {};
   // The gateway attaches the subgraph's URL and body to errors of failed subgraph calls.
   if ('response' in extensions) return false;
@@ -29,11 +30,23 @@ function isGraphQLError(value: unknown): value is GraphQLError {
 }
 
 /**
+ * Tells whether an error is one that Apollo Server raised about the request itself, such as
+ * a persisted query whose hash does not match its text. Such errors have no code, no path
+ * and no cause, whereas every error from a resolver, a rule or a subgraph has at least one.
+ */
+function isRequestError(error: GraphQLError): boolean {
+  return error.extensions?.code === undefined && error.path === undefined && error.originalError == null;
+}
+
+/**
  * Apollo Server's `formatError`: passes client-safe errors on with their code alone and
  * replaces every other error by a generic INTERNAL_SERVER_ERROR. It is the one masking point.
  */
 export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const { locations, path } = formatted;
+  if (isGraphQLError(error) && isRequestError(error)) {
+    return { message: formatted.message, locations, extensions: { code: 'BAD_REQUEST' } };
+  }
   if (isClientSafeError(error)) {
     return { message: formatted.message, locations, path, extensions: { code: formatted.extensions?.code } };
   }

@@ -47,8 +47,10 @@ function parseDate(value: unknown): string {
   const match = typeof value === 'string' ? datePattern.exec(value) : null;
   if (match) {
     const [, year, month, day] = match.map(Number) as [number, number, number, number];
-    const date = new Date(Date.UTC(year, month - 1, day));
-    // Date.UTC rolls 2026-02-30 over into March; a real date survives the round trip.
+    // setUTCFullYear, unlike Date.UTC, does not map years 0 to 99 onto 1900 to 1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    // Dates roll 2026-02-30 over into March; a real date survives the round trip.
     if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) return value as string;
   }
   throw new GraphQLError(`Invalid Date ${JSON.stringify(value)}: expected a calendar date such as "2026-12-31".`);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -9,7 +9,7 @@ import { gql } from 'graphql-tag';
 import type { IRules } from 'graphql-shield';
 import type { Database } from '../../db/client.js';
 import { RequestScope, type RequestContext, type SubgraphContext } from './context.js';
-import { GATEWAY_SIGNATURE_HEADER, secretKey, verifyGatewayAssertion } from './gateway-signature.js';
+import { GATEWAY_SIGNATURE_HEADER, SESSION_CHANGED_HEADER, secretKey, verifyGatewayAssertion } from './gateway-signature.js';
 import { createGraphQLListener, HttpError, listen, type RunningServer } from './http.js';
 import type { Logger } from './logger.js';
 import { maskedErrorLogger, maskError } from './masking.js';
@@ -42,6 +42,20 @@ export function readSubgraphSdl(name: SubgraphName): DocumentNode {
   return gql(readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8'));
 }
 
+/** Sets the session-change header on responses of requests that changed the viewer's session. */
+function sessionChangeHeader<TLoaders>(): ApolloServerPlugin<SubgraphContext<TLoaders>> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const change = (contextValue as unknown as RequestScope).session.change;
+          if (change) response.http.headers.set(SESSION_CHANGED_HEADER, change.accessToken ?? 'reload');
+        },
+      };
+    },
+  };
+}
+
 /** Largest subgraph request body, in bytes; the gateway sends entity batches well below it. */
 const maxBodyBytes = 4 * 1024 * 1024;
 
@@ -58,7 +72,7 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), maskedErrorLogger(log), requestLogging()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), maskedErrorLogger(log), requestLogging(), sessionChangeHeader()],
     logger: log,
   });
   await apollo.start();

@@ -2,9 +2,11 @@ import { userError, type UserError } from './errors.js';
 
 // PostgreSQL text cannot hold U+0000, and a name or e-mail address has no use for line
 // breaks or other control characters.
-const singleLineControls = /[\u0000-\u001f\u007f]/;
-// Multi-line text keeps tabs and line breaks.
-const multiLineControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// C0 and C1 control characters (U+0085 NEXT LINE among them) and the Unicode line and
+// paragraph separators.
+const singleLineControls = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// Multi-line text keeps tabs and line breaks (\t, \n, \r).
+const multiLineControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Trims a name-like input and checks its length and characters; returns the trimmed text or a user error. */
 export function checkText(value: string, field: string[], label: string, maxLength: number, minLength = 1): string | UserError {

@@ -16,6 +16,7 @@ const viewerRoot = { __typename: 'Viewer' };
 function signInPayload(result: SignIn | UserError[], context: Context) {
   if (Array.isArray(result)) return { accessToken: null, expiresAt: null, account: null, currentWorkspace: null, userErrors: result };
   context.viewer = { accountId: result.accountId, sessionId: result.sessionId, workspaceId: result.workspaceId };
+  context.announceSessionChange(result.accessToken);
   return {
     accessToken: result.accessToken,
     expiresAt: result.expiresAt,
@@ -45,6 +46,7 @@ export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverM
 
       logOut: async (_parent, _args, context) => {
         await logOut(context.db, context.viewer!.sessionId);
+        context.announceSessionChange();
         return { loggedOut: true };
       },
 
@@ -53,6 +55,7 @@ export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverM
         const problem = await switchWorkspace(context.db, context.viewer!, workspaceId);
         if (problem) return { viewer: null, userErrors: [problem] };
         context.viewer = { ...context.viewer!, workspaceId };
+        context.announceSessionChange();
         return { viewer: viewerRoot, userErrors: [] };
       },
 
