@@ -58,9 +58,10 @@ export interface TestGraph extends EmbeddedGraph {
   request<TData = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<TData>>;
 }
 
-/** Starts the whole graph in this process on free ports, over a fresh database. */
-export async function startTestGraph(): Promise<TestGraph> {
+/** Starts the whole graph in this process on free ports, over a fresh database that `prepare` may fill first. */
+export async function startTestGraph(options: { prepare?(database: DatabaseHandle): Promise<unknown> } = {}): Promise<TestGraph> {
   const database = await openTestDatabase();
+  await options.prepare?.(database);
   const tokenKey = randomBytes(32);
   const log = createLogger('test');
   log.level = process.env.LOG_LEVEL ?? 'silent';

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { invitations, projectMembers } from '../db/sharing/schema.js';
 import { assignTask, createProject, createTasks, dataOf, expectUserError, singleErrorOf, signUp, type TestAccount } from './builders.js';
+import { entitiesBody, jwtClaims, postSignedToSubgraph } from './fixtures.js';
 import { startTestGraph, type TestGraph } from './harness.js';
 import { accept, acceptMutation, invitationTokenFor, invite, inviteMutation, roles } from './sharing-builders.js';
 
@@ -226,8 +227,31 @@ test('external assignee sees only assigned tasks', async () => {
   expect(dataOf(await graph.request(byId, { id: second }, assignee.token)).task.id).toBe(second);
   singleErrorOf(await graph.request(`mutation($input: UpdateTaskInput!) { updateTask(input: $input) { task { id } } }`, { input: { taskId: third, title: 'Taken over' } }, assignee.token), 'FORBIDDEN');
 
+  // The same limit holds for entity references that the gateway resolves.
+  const viewer = { accountId: assignee.id, sessionId: jwtClaims(assignee.token).sid as string, workspaceId: assignee.ownWorkspaceId };
+  const entities = await postSignedToSubgraph(graph, 'work', entitiesBody([{ __typename: 'Task', id: first }, { __typename: 'Task', id: second }], '... on Task { id title }'), viewer);
+  expect(entities.errors).toBeUndefined();
+  expect(entities.data._entities).toEqual([null, { id: second, title: 'Job 2' }]);
+
   await assignTask(graph, host.token, third!, assignee.id);
   expect(dataOf(await graph.request(tasksQuery, { id: project }, assignee.token)).project.tasks.nodes).toEqual([{ id: second }, { id: third }]);
+});
+
+test('external member sees every member with their home workspace', async () => {
+  const project = await createProject(graph, host.token, 'Members view');
+  const first = await signUp(graph, 'First External');
+  const second = await signUp(graph, 'Second External');
+  await accept(graph, first, (await invite(graph, host.token, project, first.email)).token);
+  await accept(graph, second, (await invite(graph, host.token, project, second.email, roles.externalAssignee)).token);
+
+  const members = dataOf(await graph.request(membersQuery, { id: project }, first.token)).project.members as { account: { id: string }; isExternal: boolean; homeWorkspace: { id: string } }[];
+  expect(members.map((member) => [member.account.id, member.isExternal, member.homeWorkspace.id])).toEqual([
+    [host.id, false, host.ownWorkspaceId],
+    [first.id, true, first.ownWorkspaceId],
+    [second.id, true, second.ownWorkspaceId],
+  ]);
+  const emails = dataOf(await graph.request(`query($id: ID!) { project(id: $id) { members { account { email } } } }`, { id: project }, first.token));
+  expect(emails.project.members.map((member: { account: { email: string } }) => member.account.email)).toEqual([host.email, first.email, second.email]);
 });
 
 test('external member changes a task but not the project', async () => {

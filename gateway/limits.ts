@@ -3,7 +3,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 
 /**
- * graphql-armor throws its rejection by default, which Apollo Server answers with status 500.
+ * graphql-armor throws its rejection by default, and Apollo Server responds to that with status 500.
  * Reporting it instead makes it an ordinary validation error (GRAPHQL_VALIDATION_FAILED, 400).
  */
 const reportRejection = {
@@ -18,7 +18,7 @@ const reportRejection = {
 
 /**
  * Deepest field nesting an operation may have. The deepest useful path of the schema today,
- * viewer → workspaces → projects → tasks → nodes → assignees → name, has 7 levels; each extra
+ * viewer → workspaces → projects → tasks → nodes → assignees → name, has 7 levels. Each extra
  * level of nested lists can multiply the response by up to 100.
  */
 export const maxDepth = 12;

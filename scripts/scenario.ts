@@ -1,5 +1,5 @@
 // Plays the external-sharing story over HTTP against a running Tandem gateway and prints each
-// step; exits 1 at the first wrong answer. Invitation e-mails are read from the .eml files that
+// step; exits 1 at the first wrong response. Invitation e-mails are read from the .eml files that
 // the default mail mode writes, so run it against a graph started without SMTP_URL.
 //
 //   npm run scenario -- [GATEWAY_URL]      (default: $TANDEM_URL or http://127.0.0.1:4000/graphql)

@@ -11,8 +11,8 @@ export interface RequestContext {
   log: Logger;
   /**
    * Tells the gateway that this request changed the viewer's session, so that later fields
-   * of the same operation run as the changed viewer: pass the new access token after a
-   * sign-in, or nothing when the current session changed (switched workspace, logged out).
+   * of the same operation run as the changed viewer. Pass the new access token after a
+   * sign-in, and nothing when the current session changed (switched workspace, logged out).
    */
   announceSessionChange(accessToken?: string): void;
 }

@@ -1,4 +1,4 @@
-/** How invitations are made and delivered. */
+/** Settings of invitation links and their expiry. */
 export interface InvitationSettings {
   /** The accept link is this URL followed by the token, as `<base>/<token>`. */
   acceptUrlBase: string;
