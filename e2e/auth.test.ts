@@ -209,6 +209,25 @@ test('logIn with wrong password', async () => {
   expect(unknownEmail).toBe(wrongPassword);
 });
 
+test('logIn throttled after 10 failures', async () => {
+  const account = await signUp(graph, 'Thea');
+  const bystander = await signUp(graph, 'Theo');
+  for (let attempt = 1; attempt <= 10; attempt += 1) {
+    expectUserError(await tryLogIn(account.email, `wrong guess ${attempt}`), 'accessToken', 'INVALID_CREDENTIALS', null);
+  }
+  // The right password does not get through while the limit holds, in any letter case.
+  expectUserError(await tryLogIn(account.email.toUpperCase(), account.password), 'accessToken', 'TOO_MANY_ATTEMPTS', ['input', 'email']);
+  expect((await tryLogIn(bystander.email, bystander.password)).accessToken).toEqual(expect.any(String));
+});
+
+test('logIn success clears failed attempts', async () => {
+  const account = await signUp(graph, 'Tess');
+  for (let attempt = 1; attempt <= 9; attempt += 1) await tryLogIn(account.email, `wrong guess ${attempt}`);
+  expect((await tryLogIn(account.email, account.password)).accessToken).toEqual(expect.any(String));
+  for (let attempt = 1; attempt <= 9; attempt += 1) await tryLogIn(account.email, `wrong again ${attempt}`);
+  expect((await tryLogIn(account.email, account.password)).accessToken).toEqual(expect.any(String));
+});
+
 // Access tokens
 
 test('expired token', async () => {

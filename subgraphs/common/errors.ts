@@ -32,6 +32,7 @@ export const userErrorCodes = {
   INVALID_INPUT: 'A field of the input is out of range or badly formatted.',
   EMAIL_TAKEN: 'An account with this e-mail address already exists.',
   INVALID_CREDENTIALS: 'The e-mail address or the password is wrong.',
+  TOO_MANY_ATTEMPTS: 'Too many failed sign-ins for this e-mail address; wait before trying again.',
   WORKSPACE_NOT_FOUND: 'No workspace with this ID exists among the viewer\'s workspaces.',
   ACCOUNT_NOT_FOUND: 'No account with this e-mail address or ID exists.',
   ALREADY_WORKSPACE_MEMBER: 'The account is already a member of the workspace.',

@@ -1,14 +1,15 @@
 import type { SubgraphDefinition } from '../common/subgraph.js';
 import type { TokenSettings } from './auth/sessions.js';
+import { createLogInThrottle } from './auth/throttle.js';
 import { createIdentityLoaders, type IdentityLoaders } from './loaders.js';
 import { createIdentityResolvers } from './resolvers.js';
 import { identityRules } from './rules.js';
 
 /** The identity subgraph: accounts, sign-in, sessions, workspaces and their members. */
-export function identitySubgraph(tokens: TokenSettings): SubgraphDefinition<IdentityLoaders> {
+export function identitySubgraph(tokens: Omit<TokenSettings, 'throttle'>): SubgraphDefinition<IdentityLoaders> {
   return {
     name: 'identity',
-    resolvers: createIdentityResolvers(tokens),
+    resolvers: createIdentityResolvers({ ...tokens, throttle: createLogInThrottle() }),
     rules: identityRules,
     createLoaders: createIdentityLoaders,
   };

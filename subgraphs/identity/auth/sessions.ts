@@ -7,11 +7,14 @@ import { hashInvitationToken, isInvitationTokenShape } from '../../common/invita
 import { sqlState, UNIQUE_VIOLATION, userError, type UserError } from '../../common/errors.js';
 import { checkEmail, checkText, isUserError } from '../../common/validation.js';
 import { hashPassword, verifyPassword } from './password.js';
+import type { LogInThrottle } from './throttle.js';
 
 export interface TokenSettings {
   key: Uint8Array;
   /** Lifetime of an access token and its session, in seconds. */
   ttlSeconds: number;
+  /** Limits failed sign-ins per e-mail address; each identity subgraph has its own. */
+  throttle: LogInThrottle;
 }
 
 export interface SignIn {
@@ -95,6 +98,12 @@ export async function logIn(db: Database, tokens: TokenSettings, input: { email:
   const email = checkEmail(input.email, ['input', 'email']);
   if (isUserError(email)) return [email];
 
+  const retryAfter = await tokens.throttle.retryAfterSeconds(email);
+  if (retryAfter !== null) {
+    const minutes = Math.ceil(retryAfter / 60);
+    return [userError('TOO_MANY_ATTEMPTS', ['input', 'email'], `Too many failed sign-ins for this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`)];
+  }
+
   const [account] = await db
     .select({ id: accounts.id, passwordHash: accounts.passwordHash, lastWorkspaceId: accounts.lastWorkspaceId })
     .from(accounts)
@@ -102,8 +111,10 @@ export async function logIn(db: Database, tokens: TokenSettings, input: { email:
 
   const valid = await verifyPassword(account?.passwordHash, input.password);
   if (!account || !valid) {
+    await tokens.throttle.recordFailure(email);
     return [userError('INVALID_CREDENTIALS', null, 'The e-mail address or the password is wrong.')];
   }
+  await tokens.throttle.reset(email);
 
   const memberships = await db
     .select({ workspaceId: workspaceMembers.workspaceId })
