@@ -33,6 +33,8 @@ export interface RolePermissions {
   seesAllTasks: boolean;
   canEditTasks: boolean;
   canTrackTime: boolean;
+  /** Defaults to true, as for the built-in editor role. */
+  canSeeOthersTime?: boolean;
 }
 
 /**
@@ -42,8 +44,8 @@ export interface RolePermissions {
 export async function giveProjectRole(graph: TestGraph, projectId: string, accountId: string, permissions: RolePermissions): Promise<void> {
   const roles = rowsOf<{ id: string }>(
     await graph.database.db.execute(sql`
-      insert into sharing.project_roles (workspace_id, name, applies_to_external, can_edit_project, can_manage_members, sees_all_tasks, can_edit_tasks, can_track_time)
-      select workspace_id, 'Test role', false, false, ${permissions.canManageMembers}, ${permissions.seesAllTasks}, ${permissions.canEditTasks}, ${permissions.canTrackTime}
+      insert into sharing.project_roles (workspace_id, name, applies_to_external, can_edit_project, can_manage_members, sees_all_tasks, can_edit_tasks, can_track_time, can_see_others_time)
+      select workspace_id, 'Test role', false, false, ${permissions.canManageMembers}, ${permissions.seesAllTasks}, ${permissions.canEditTasks}, ${permissions.canTrackTime}, ${permissions.canSeeOthersTime ?? true}
       from sharing.projects where id = ${projectId}
       returning id`),
   );

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { identity, licence, plan, workspaceRole } from './schema.js';
+import { boolean, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { identity, identityAuditAction, licence, plan, workspaceRole } from './schema.js';
 
 // Views that the identity subgraph publishes for the other subgraphs and the gateway.
 // Their columns are a contract: other code reads these, never the tables behind them.
@@ -54,3 +54,17 @@ export const activeSessionsView = identity
           on m.workspace_id = s.current_workspace_id and m.account_id = s.account_id
         where s.revoked_at is null and s.expires_at > now()`,
   );
+
+/** Audit events of identity-owned workspace settings, for the sharing subgraph's audit log. */
+export const identityAuditEventsView = identity
+  .view('v_audit_events', {
+    id: uuid('id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    actorAccountId: uuid('actor_account_id'),
+    action: identityAuditAction('action').notNull(),
+    targetAccountId: uuid('target_account_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  })
+  .as(sql`select id, workspace_id, actor_account_id, action, target_account_id, before, after, created_at from identity.audit_events`);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgSchema, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, check, index, jsonb, pgSchema, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** Tables of the identity subgraph: accounts, sessions, workspaces and their members. */
 export const identity = pgSchema('identity');
@@ -76,4 +76,28 @@ export const sessions = identity.table(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (table) => [index('sessions_account_id_idx').on(table.accountId)],
+);
+
+/** What an identity audit event records. */
+export const identityAuditAction = identity.enum('audit_action', ['external_invitations_switched', 'guest_migrated']);
+
+/**
+ * Audit events of workspace settings that the identity subgraph owns, published to the
+ * sharing subgraph's audit log through a view. Rows are never updated or deleted.
+ */
+export const identityAuditEvents = identity.table(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    actorAccountId: uuid('actor_account_id'),
+    action: identityAuditAction('action').notNull(),
+    targetAccountId: uuid('target_account_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('identity_audit_events_workspace_created_idx').on(table.workspaceId, table.createdAt, table.id)],
 );

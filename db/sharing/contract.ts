@@ -28,10 +28,14 @@ export const projectMembershipsView = sharing
     canEditTasks: boolean('can_edit_tasks').notNull(),
     canTrackTime: boolean('can_track_time').notNull(),
     canManageMembers: boolean('can_manage_members').notNull(),
+    canDeleteTasks: boolean('can_delete_tasks').notNull(),
+    canComment: boolean('can_comment').notNull(),
+    canSeeOthersTime: boolean('can_see_others_time').notNull(),
   })
   .as(
     sql`select m.project_id, m.account_id, p.workspace_id, m.is_external, m.placement_workspace_id, m.role_id,
-          r.sees_all_tasks, r.can_edit_tasks, r.can_track_time, r.can_manage_members
+          r.sees_all_tasks, r.can_edit_tasks, r.can_track_time, r.can_manage_members,
+          r.can_delete_tasks, r.can_comment, r.can_see_others_time
         from sharing.project_members m
         join sharing.projects p on p.id = m.project_id
         join sharing.project_roles r on r.id = m.role_id`,

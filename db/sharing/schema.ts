@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Tables of the sharing subgraph. Workspace and account ids point into the identity
@@ -46,18 +46,24 @@ export const projectRoles = sharing.table(
     // Whether the role can be given to external members. Fixed when the role is created.
     appliesToExternal: boolean('applies_to_external').notNull(),
     canEditProject: boolean('can_edit_project').notNull(),
+    canOpenSettings: boolean('can_open_settings').notNull().default(false),
     canManageMembers: boolean('can_manage_members').notNull(),
     // False limits the holder to the tasks they are assigned to.
     seesAllTasks: boolean('sees_all_tasks').notNull(),
     canEditTasks: boolean('can_edit_tasks').notNull(),
+    canDeleteTasks: boolean('can_delete_tasks').notNull().default(false),
+    canComment: boolean('can_comment').notNull().default(true),
     canTrackTime: boolean('can_track_time').notNull(),
+    canSeeOthersTime: boolean('can_see_others_time').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     index('project_roles_workspace_id_idx').on(table.workspaceId),
     check('project_roles_name_not_blank', sql`btrim(${table.name}) <> ''`),
     // No role lets an external member edit the project's details or open its settings.
     check('project_roles_external_cannot_edit_project', sql`not (${table.appliesToExternal} and ${table.canEditProject})`),
+    check('project_roles_external_cannot_open_settings', sql`not (${table.appliesToExternal} and ${table.canOpenSettings})`),
   ],
 );
 
@@ -143,4 +149,47 @@ export const mailOutbox = sharing.table(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('mail_outbox_pending_idx').on(table.nextAttemptAt).where(sql`${table.sentAt} is null`)],
+);
+
+/** What a sharing audit event records. */
+export const auditAction = sharing.enum('audit_action', [
+  'invitation_sent',
+  'invitation_resent',
+  'invitation_revoked',
+  'invitation_accepted',
+  'role_created',
+  'role_updated',
+  'role_deleted',
+  'member_added',
+  'member_role_changed',
+  'member_removed',
+  'project_viewed_as',
+]);
+
+/**
+ * The sharing audit log of each host workspace. A row is written in the same transaction as
+ * the change it records; rows are never updated or deleted.
+ */
+export const auditEvents = sharing.table(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // The host workspace whose admins may read the event.
+    workspaceId: uuid('workspace_id').notNull(),
+    projectId: uuid('project_id'),
+    // Null when the system acted, for instance when an expired invitation was replaced.
+    actorAccountId: uuid('actor_account_id'),
+    action: auditAction('action').notNull(),
+    targetAccountId: uuid('target_account_id'),
+    targetEmail: text('target_email'),
+    // The invitation or role the event concerns.
+    targetId: uuid('target_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('audit_events_workspace_created_idx').on(table.workspaceId, table.createdAt, table.id),
+    index('audit_events_project_idx').on(table.projectId, table.createdAt),
+  ],
 );

@@ -24,8 +24,14 @@ export interface ProjectAccess {
   seesAllTasks: boolean;
   /** Who may create tasks, change them and assign them. */
   canEditTasks: boolean;
+  /** Who may delete the project's tasks. */
+  canDeleteTasks: boolean;
+  /** Who may comment on the project and its tasks. */
+  canComment: boolean;
   /** Who may track their own time on the project's tasks. */
   canTrackTime: boolean;
+  /** Who sees every member's time entries rather than only their own. */
+  canSeeOthersTime: boolean;
 }
 
 /**
@@ -49,6 +55,9 @@ export function createProjectAccessLoader(context: RequestContext) {
         canEditTasks: projectMembershipsView.canEditTasks,
         canTrackTime: projectMembershipsView.canTrackTime,
         canManageMembers: projectMembershipsView.canManageMembers,
+        canDeleteTasks: projectMembershipsView.canDeleteTasks,
+        canComment: projectMembershipsView.canComment,
+        canSeeOthersTime: projectMembershipsView.canSeeOthersTime,
         workspaceRole: workspaceMembershipsView.role,
       })
       .from(projectsView)
@@ -75,7 +84,10 @@ export function createProjectAccessLoader(context: RequestContext) {
         canManageMembers: isHostAdmin || row.canManageMembers === true,
         seesAllTasks: isHostAdmin || row.seesAllTasks === true,
         canEditTasks: isHostAdmin || row.canEditTasks === true,
+        canDeleteTasks: isHostAdmin || row.canDeleteTasks === true,
+        canComment: isHostAdmin || row.canComment === true,
         canTrackTime: isHostAdmin || row.canTrackTime === true,
+        canSeeOthersTime: isHostAdmin || row.canSeeOthersTime === true,
       };
     });
     return indexBy(access, (row) => row.projectId);

@@ -12,15 +12,14 @@ type Context = SubgraphContext<WorkLoaders>;
 
 /**
  * Derives which of a project's time entries the viewer sees, or null when the viewer may not
- * see the project. Internal members and admins of the host workspace see every entry and external
- * members only their own. A role limited to assigned tasks also limits its holder to the
+ * see the project. Admins of the host workspace, and members whose role lets them see others' time,
+ * see every entry; other members see only their own. A role limited to assigned tasks also limits its holder to the
  * entries on those tasks, as `loadVisibleTask` limits it to the tasks. The SQL of
  * `viewerEntryPages` in loaders.ts applies the same rule.
  */
 export function entryFilterOf(access: ProjectAccess | null): EntryFilter | null {
   if (!access?.canSee) return null;
-  const isHostAdmin = access.workspaceRole === 'admin';
-  return { ownOnly: access.isExternal && !isHostAdmin, assignedOnly: !access.seesAllTasks };
+  return { ownOnly: !access.canSeeOthersTime, assignedOnly: !access.seesAllTasks };
 }
 
 /** Checks whether the viewer may see a time entry. */
