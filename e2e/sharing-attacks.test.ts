@@ -5,17 +5,18 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { rowsOf } from '../db/client.js';
 import { invitations, mailOutbox, projectMembers } from '../db/sharing/schema.js';
+import { hashInvitationToken } from '../subgraphs/common/invitation-token.js';
 import { createLogger } from '../subgraphs/common/logger.js';
 import { defaultMailFrom, parseSingleAddress } from '../subgraphs/sharing/mail/settings.js';
 import { startMailWorker } from '../subgraphs/sharing/mail/worker.js';
 import { archiveProject, assignTask, createProject, createTask, dataOf, expectUserError, singleErrorOf, signUp, type TestAccount } from './builders.js';
 import { entitiesBody, postSignedToSubgraph } from './fixtures.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from './harness.js';
-import { accept, acceptMutation, invitationTokenFor, invite, inviteMutation, roles } from './sharing-builders.js';
+import { accept, acceptMutation, invite, inviteMutation, roles } from './sharing-builders.js';
 import { logTime, viewerOf } from './time-builders.js';
 
-// Attacks on external sharing: who sees what, invitation life cycle, races and hostile input.
-// Each test builds its own project, so that tests do not depend on each other's data.
+// Attacks on external sharing: visibility, the invitation life cycle, races and hostile input.
+// Each test creates its own project, so tests do not depend on each other's data.
 
 let graph: TestGraph;
 let host: TestAccount;
@@ -32,7 +33,7 @@ const previewQuery = `query($token: String!) { invitationPreview(token: $token) 
 const signUpMutation = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken userErrors { code field } } }`;
 
 let emailCounter = 0;
-/** A fresh address that no account and no invitation uses yet. */
+/** Returns an address that no account and no invitation uses yet. */
 function freshEmail(label: string): string {
   emailCounter += 1;
   return `${label}.${emailCounter}.${Date.now()}@outside.example`;
@@ -53,7 +54,7 @@ async function membershipRows(projectId: string, accountId: string) {
 // Findings: these tests fail while the bugs they describe remain.
 // ---------------------------------------------------------------------------------------------
 
-test('inviteExternalMember answers INVALID_INPUT, not INTERNAL_SERVER_ERROR, for addresses mail cannot take', async () => {
+test('invite rejects mail-unsafe addresses as INVALID_INPUT', async () => {
   const projectId = await createProject(graph, host.token, 'Odd addresses');
   // Each passes checkEmail, but the mail outbox's address parser reads it as a list, a group, or a quoted name.
   const addresses = ['first,second@outside.example', 'first;second@outside.example', 'team:member@outside.example', 'quo"te@outside.example'];
@@ -65,7 +66,7 @@ test('inviteExternalMember answers INVALID_INPUT, not INTERNAL_SERVER_ERROR, for
   expect(outcomes).toEqual(addresses.map((email) => ({ email, errors: [], userErrors: ['INVALID_INPUT'] })));
 });
 
-test('the invitation e-mail goes to the invited address and nowhere else', async () => {
+test('invitation mail reaches only the invitee', async () => {
   const projectId = await createProject(graph, host.token, 'Misdirected mail');
   // The invitation is stored for the whole text, while the mailer reads "boss" as a display name.
   const email = 'boss<mallory@evil.example';
@@ -79,7 +80,7 @@ test('the invitation e-mail goes to the invited address and nowhere else', async
   expect(parseSingleAddress(mail!.recipient)).toBe(stored);
 });
 
-test('a delivered invitation e-mail leaves no working token in the database', async () => {
+test('sent invitation mail keeps no token', async () => {
   const projectId = await createProject(graph, host.token, 'Dump safety');
   const email = freshEmail('dump');
   const { token } = await invite(graph, host.token, projectId, email);
@@ -98,7 +99,7 @@ test('a delivered invitation e-mail leaves no working token in the database', as
     await rm(directory, { recursive: true, force: true });
   }
 
-  // The e-mail is out; the database should now hold the token's hash only, as invitation-token.ts promises.
+  // The e-mail was delivered, so the database should now contain only the token's hash, as invitation-token.ts states.
   const [sent] = await graph.database.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, email));
   expect(sent!.sentAt).not.toBeNull();
   expect(`${sent!.textBody}\n${sent!.htmlBody}`).not.toContain(token);
@@ -108,36 +109,36 @@ test('a delivered invitation e-mail leaves no working token in the database', as
 // Attacks that held: these pass today and guard against regressions.
 // ---------------------------------------------------------------------------------------------
 
-test('an external assignee sees only assigned tasks and their own time on every path', async () => {
+test('external assignee limited on every path', async () => {
   const projectId = await createProject(graph, host.token, 'Assignee paths');
-  const shown = await createTask(graph, host.token, { projectId, title: 'Assigned job' });
-  const hidden = await createTask(graph, host.token, { projectId, title: 'Secret job' });
+  const assignedTask = await createTask(graph, host.token, { projectId, title: 'Assigned job' });
+  const hiddenTask = await createTask(graph, host.token, { projectId, title: 'Secret job' });
   const assignee = await signUp(graph, 'Ava Assignee');
   await accept(graph, assignee, (await invite(graph, host.token, projectId, assignee.email, roles.externalAssignee)).token);
-  await assignTask(graph, host.token, shown, assignee.id);
+  await assignTask(graph, host.token, assignedTask, assignee.id);
 
-  const hostOnShown = await logTime(graph, host.token, { taskId: shown, entryDate: '2026-01-05', durationMinutes: 30 });
-  const hostOnHidden = await logTime(graph, host.token, { taskId: hidden, entryDate: '2026-01-05', durationMinutes: 45 });
-  const own = await logTime(graph, assignee.token, { taskId: shown, entryDate: '2026-01-06', durationMinutes: 15 });
+  const hostOnAssigned = await logTime(graph, host.token, { taskId: assignedTask, entryDate: '2026-01-05', durationMinutes: 30 });
+  const hostOnHidden = await logTime(graph, host.token, { taskId: hiddenTask, entryDate: '2026-01-05', durationMinutes: 45 });
+  const own = await logTime(graph, assignee.token, { taskId: assignedTask, entryDate: '2026-01-06', durationMinutes: 15 });
 
   const view = dataOf(
     await graph.request(
-      `query($id: ID!, $hidden: ID!) {
+      `query($id: ID!, $hiddenTask: ID!) {
         project(id: $id) {
           tasks(first: 50) { totalCount nodes { id } edges { node { id } } }
           timeEntries(first: 50) { totalCount nodes { id task { id } } }
         }
-        task(id: $hidden) { id }
+        task(id: $hiddenTask) { id }
         myTimeEntries(first: 50) { totalCount nodes { id task { id title } } }
       }`,
-      { id: projectId, hidden },
+      { id: projectId, hiddenTask },
       assignee.token,
     ),
   );
-  expect(view.project.tasks).toEqual({ totalCount: 1, nodes: [{ id: shown }], edges: [{ node: { id: shown } }] });
-  expect(view.project.timeEntries).toEqual({ totalCount: 1, nodes: [{ id: own, task: { id: shown } }] });
+  expect(view.project.tasks).toEqual({ totalCount: 1, nodes: [{ id: assignedTask }], edges: [{ node: { id: assignedTask } }] });
+  expect(view.project.timeEntries).toEqual({ totalCount: 1, nodes: [{ id: own, task: { id: assignedTask } }] });
   expect(view.task).toBeNull();
-  expect(view.myTimeEntries).toEqual({ totalCount: 1, nodes: [{ id: own, task: { id: shown, title: 'Assigned job' } }] });
+  expect(view.myTimeEntries).toEqual({ totalCount: 1, nodes: [{ id: own, task: { id: assignedTask, title: 'Assigned job' } }] });
 
   // Straight to the work subgraph, as the gateway would ask for entities.
   const entities = await postSignedToSubgraph(
@@ -145,9 +146,9 @@ test('an external assignee sees only assigned tasks and their own time on every 
     'work',
     entitiesBody(
       [
-        { __typename: 'Task', id: hidden },
+        { __typename: 'Task', id: hiddenTask },
         { __typename: 'TimeEntry', id: hostOnHidden },
-        { __typename: 'TimeEntry', id: hostOnShown },
+        { __typename: 'TimeEntry', id: hostOnAssigned },
       ],
       '... on Task { id title } ... on TimeEntry { id }',
     ),
@@ -156,23 +157,23 @@ test('an external assignee sees only assigned tasks and their own time on every 
   expect(entities.data?._entities).toEqual([null, null, null]);
 
   singleErrorOf(
-    await graph.request(`mutation($input: LogTimeInput!) { logTime(input: $input) { timeEntry { id } } }`, { input: { taskId: hidden, entryDate: '2026-01-06', durationMinutes: 5 } }, assignee.token),
+    await graph.request(`mutation($input: LogTimeInput!) { logTime(input: $input) { timeEntry { id } } }`, { input: { taskId: hiddenTask, entryDate: '2026-01-06', durationMinutes: 5 } }, assignee.token),
     'FORBIDDEN',
   );
 
   // Unassigning takes the task and the entries on it away at once.
-  dataOf(await graph.request(`mutation($input: TaskAssigneeInput!) { unassignTask(input: $input) { userErrors { code } } }`, { input: { taskId: shown, accountId: assignee.id } }, host.token));
+  dataOf(await graph.request(`mutation($input: TaskAssigneeInput!) { unassignTask(input: $input) { userErrors { code } } }`, { input: { taskId: assignedTask, accountId: assignee.id } }, host.token));
   const after = dataOf(
     await graph.request(
-      `query($id: ID!, $shown: ID!) { project(id: $id) { tasks(first: 50) { totalCount nodes { id } } timeEntries(first: 50) { totalCount } } task(id: $shown) { id } myTimeEntries(first: 50) { totalCount nodes { id } } }`,
-      { id: projectId, shown },
+      `query($id: ID!, $assignedTask: ID!) { project(id: $id) { tasks(first: 50) { totalCount nodes { id } } timeEntries(first: 50) { totalCount } } task(id: $assignedTask) { id } myTimeEntries(first: 50) { totalCount nodes { id } } }`,
+      { id: projectId, assignedTask },
       assignee.token,
     ),
   );
   expect(after).toEqual({ project: { tasks: { totalCount: 0, nodes: [] }, timeEntries: { totalCount: 0 } }, task: null, myTimeEntries: { totalCount: 0, nodes: [] } });
 });
 
-test('an external member reaches nothing of the host beyond the shared project', async () => {
+test('external member reads no other host data', async () => {
   const projectId = await createProject(graph, host.token, 'Shared only');
   const other = await createProject(graph, host.token, 'Host internal');
   const colleague = await signUp(graph, 'Host Colleague');
@@ -215,12 +216,12 @@ test('an external member reaches nothing of the host beyond the shared project',
     ].sort(),
   );
 
-  // The e-mail address of a host colleague outside the project stays hidden.
+  // The e-mail address of a host colleague outside the project stays secret.
   const account = await postSignedToSubgraph(graph, 'identity', entitiesBody([{ __typename: 'Account', id: colleague.id }], '... on Account { id email }'), viewerOf(outsider));
   expect(account.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
 });
 
-test('an external member cannot change the project or its members', async () => {
+test('external member cannot manage the project', async () => {
   const projectId = await createProject(graph, host.token, 'Locked settings');
   const outsider = await signUp(graph, 'Ed External');
   await accept(graph, outsider, (await invite(graph, host.token, projectId, outsider.email)).token);
@@ -242,21 +243,21 @@ test('an external member cannot change the project or its members', async () => 
   expect(row).toMatchObject({ revokedAt: null, sentCount: 1 });
 });
 
-test('invitation IDs of another workspace cannot be resent or revoked', async () => {
+test('foreign invitation IDs are forbidden', async () => {
   const rival = await signUp(graph, 'Rita Rival');
   const rivalProject = await createProject(graph, rival.token, 'Rival project');
   const { invitationId, token } = await invite(graph, rival.token, rivalProject, freshEmail('rival.guest'));
 
   for (const mutation of [resendMutation, revokeMutation]) {
     singleErrorOf(await graph.request(mutation, { input: { invitationId } }, host.token), 'FORBIDDEN');
-    // An ID that names no invitation gets the same answer, so the answer tells nothing.
+    // An ID that names no invitation gets the same error, so the error reveals nothing.
     singleErrorOf(await graph.request(mutation, { input: { invitationId: '0f0f0f0f-0000-4000-8000-000000000000' } }, host.token), 'FORBIDDEN');
     singleErrorOf(await graph.request(mutation, { input: { invitationId: 'not-an-id' } }, host.token), 'BAD_USER_INPUT');
   }
   expect(dataOf(await graph.request(previewQuery, { token })).invitationPreview.projectName).toBe('Rival project');
 });
 
-test('a token of another invitation neither joins nor leaks', async () => {
+test('a stolen token does not join', async () => {
   const projectId = await createProject(graph, host.token, 'Token theft');
   const victim = await signUp(graph, 'Vic Victim');
   const thief = await signUp(graph, 'Theo Thief');
@@ -268,11 +269,11 @@ test('a token of another invitation neither joins nor leaks', async () => {
   expect(signedUp.signUp.userErrors).toEqual([{ code: 'INVITATION_EMAIL_MISMATCH', field: ['input', 'email'] }]);
   expect(await membershipRows(projectId, thief.id)).toEqual([]);
 
-  // The victim can still accept: the failed attempts did not use the link up.
+  // The failed attempts did not use up the link, so the victim can still accept.
   await accept(graph, victim, token);
 });
 
-test('the placement is final', async () => {
+test('placement is final', async () => {
   const projectId = await createProject(graph, host.token, 'Final placement');
   const invitee = await signUp(graph, 'Pia Placement');
   const second = dataOf(
@@ -292,7 +293,7 @@ test('the placement is final', async () => {
   });
 });
 
-test('a placement outside the accepting account is refused', async () => {
+test('foreign placement workspace is rejected', async () => {
   const projectId = await createProject(graph, host.token, 'Foreign placement');
   const invitee = await signUp(graph, 'Nora Nomad');
   const { token } = await invite(graph, host.token, projectId, invitee.email);
@@ -304,7 +305,7 @@ test('a placement outside the accepting account is refused', async () => {
   expect(await membershipRows(projectId, invitee.id)).toEqual([]);
 });
 
-test('expired and revoked links work nowhere', async () => {
+test('expired and revoked links are dead', async () => {
   const projectId = await createProject(graph, host.token, 'Dead links');
   const late = await signUp(graph, 'Lee Late');
   const { invitationId: expiredId, token: expired } = await invite(graph, host.token, projectId, late.email);
@@ -320,7 +321,7 @@ test('expired and revoked links work nowhere', async () => {
   expect(await membershipRows(projectId, late.id)).toEqual([]);
 });
 
-test('removeProjectMember ends an external member’s access at once', async () => {
+test('removal ends external access at once', async () => {
   const projectId = await createProject(graph, host.token, 'Removal');
   const taskId = await createTask(graph, host.token, { projectId, title: 'Shared task' });
   const leaver = await signUp(graph, 'Liam Leaver');
@@ -343,21 +344,21 @@ test('removeProjectMember ends an external member’s access at once', async () 
   expect(await membershipRows(projectId, leaver.id)).toEqual([]);
 });
 
-test('an invited person who has not accepted cannot be assigned or given time', async () => {
+test('pending invitee gets no tasks or time', async () => {
   const projectId = await createProject(graph, host.token, 'Not yet');
   const taskId = await createTask(graph, host.token, { projectId, title: 'Waiting task' });
   const invitee = await signUp(graph, 'Ike Invitee');
   await invite(graph, host.token, projectId, invitee.email);
 
-  const assigned = dataOf(await graph.request(`mutation($input: TaskAssigneeInput!) { assignTask(input: $input) { task { id } userErrors { code field } } }`, { input: { taskId, accountId: invitee.id } }, host.token));
+  const assigned = dataOf(await graph.request(`mutation($input: TaskAssigneeInput!) { assignTask(input: $input) { task { id } userErrors { code field message } } }`, { input: { taskId, accountId: invitee.id } }, host.token));
   expectUserError(assigned.assignTask, 'task', 'NOT_A_PROJECT_MEMBER', ['input', 'accountId']);
   const logged = dataOf(
-    await graph.request(`mutation($input: LogTimeInput!) { logTime(input: $input) { timeEntry { id } userErrors { code field } } }`, { input: { taskId, accountId: invitee.id, entryDate: '2026-03-01', durationMinutes: 10 } }, host.token),
+    await graph.request(`mutation($input: LogTimeInput!) { logTime(input: $input) { timeEntry { id } userErrors { code field message } } }`, { input: { taskId, accountId: invitee.id, entryDate: '2026-03-01', durationMinutes: 10 } }, host.token),
   );
   expectUserError(logged.logTime, 'timeEntry', 'NOT_A_PROJECT_MEMBER', ['input', 'accountId']);
 });
 
-test('concurrent invitations of one address leave one open invitation', async () => {
+test('concurrent invites leave one invitation', async () => {
   const projectId = await createProject(graph, host.token, 'Invite race');
   const email = freshEmail('race');
   const spellings = [email, email.toUpperCase(), ` ${email} `, email, email.toUpperCase(), email];
@@ -372,7 +373,7 @@ test('concurrent invitations of one address leave one open invitation', async ()
   expect(open).toHaveLength(1);
 });
 
-test('concurrent accept and revoke end in exactly one outcome', async () => {
+test('concurrent accept and revoke: one outcome', async () => {
   for (let round = 0; round < 3; round += 1) {
     const projectId = await createProject(graph, host.token, `Accept or revoke ${round}`);
     const invitee = await signUp(graph, 'Rae Racer');
@@ -393,7 +394,7 @@ test('concurrent accept and revoke end in exactly one outcome', async () => {
   }
 });
 
-test('concurrent resends leave only the newest link working', async () => {
+test('concurrent resends keep only newest link', async () => {
   const projectId = await createProject(graph, host.token, 'Resend race');
   const email = freshEmail('resend');
   const { invitationId, token: first } = await invite(graph, host.token, projectId, email);
@@ -412,10 +413,12 @@ test('concurrent resends leave only the newest link working', async () => {
     if (!response.errors) working.push(token);
     else expect(codesOf(response)).toEqual(['INVITATION_NOT_FOUND']);
   }
-  expect(working).toEqual([await invitationTokenFor(graph, email)]);
+  // Outbox rows carry their transaction's start time, so the newest row need not hold the working token.
+  expect(working).toHaveLength(1);
+  expect(hashInvitationToken(working[0]!)).toBe(row!.tokenHash);
 });
 
-test('two sessions accepting at once make one membership', async () => {
+test('concurrent accepts make one membership', async () => {
   const projectId = await createProject(graph, host.token, 'Double accept');
   const invitee = await signUp(graph, 'Dee Double');
   const { token } = await invite(graph, host.token, projectId, invitee.email);
@@ -427,7 +430,7 @@ test('two sessions accepting at once make one membership', async () => {
   expect(await membershipRows(projectId, invitee.id)).toHaveLength(1);
 });
 
-test('hostile input to the invitation mutations gets user errors, never INTERNAL_SERVER_ERROR', async () => {
+test('hostile invitation input gets user errors', async () => {
   const projectId = await createProject(graph, host.token, 'Hostile input');
   const otherProject = await createProject(graph, (await signUp(graph, 'Stranger Host')).token, 'Not yours');
   const invitee = await signUp(graph, 'Una Unicode');
@@ -436,7 +439,8 @@ test('hostile input to the invitation mutations gets user errors, never INTERNAL
     [{ projectId, email: `${'a'.repeat(100_000)}@outside.example`, roleId: roles.externalCollaborator }, 'INVALID_INPUT'],
     [{ projectId, email: 'zero\u0000byte@outside.example', roleId: roles.externalCollaborator }, 'INVALID_INPUT'],
     [{ projectId, email: 'line\u2028break@outside.example', roleId: roles.externalCollaborator }, 'INVALID_INPUT'],
-    [{ projectId, email: 'bidi\u202e@outside.example', roleId: roles.externalCollaborator }, 'OK'],
+    // A direction override can make one address look like another.
+    [{ projectId, email: 'bidi\u202e@outside.example', roleId: roles.externalCollaborator }, 'INVALID_INPUT'],
     [{ projectId, email: 'ünïcödé@exämple.example', roleId: roles.externalCollaborator }, 'OK'],
     [{ projectId, email: freshEmail('role'), roleId: '0f0f0f0f-0000-4000-8000-000000000002' }, 'ROLE_NOT_FOR_EXTERNALS'],
   ];
@@ -457,18 +461,18 @@ test('hostile input to the invitation mutations gets user errors, never INTERNAL
   }
 });
 
-test('an invitation survives archiving only as far as the archived project allows', async () => {
+test('accept adds no member to archived project', async () => {
   const projectId = await createProject(graph, host.token, 'Archived later');
   const invitee = await signUp(graph, 'Arch Ivist');
   const { token } = await invite(graph, host.token, projectId, invitee.email);
   await archiveProject(graph, host.token, projectId);
-  // Archived projects take no new members through addProjectMember; accepting is a way in too.
+  // addProjectMember rejects new members of an archived project, and accepting adds a member too.
   const data = dataOf(await graph.request(acceptMutation, { input: { token } }, invitee.token));
   expect(data.acceptInvitation.userErrors.map((problem: { code: string }) => problem.code)).toEqual(['PROJECT_ARCHIVED']);
   expect(await membershipRows(projectId, invitee.id)).toEqual([]);
 });
 
-test('no invitation table stores a usable token', async () => {
+test('invitations table stores token hash only', async () => {
   const projectId = await createProject(graph, host.token, 'Hash only');
   const { token } = await invite(graph, host.token, projectId, freshEmail('hash'));
   const rows = rowsOf<Record<string, unknown>>(await graph.database.db.execute(sql`select * from sharing.invitations where project_id = ${projectId}`));

@@ -17,6 +17,7 @@ import { authenticate, viewerAfterSessionChange } from './authenticate.js';
 import { operationLimits } from './limits.js';
 import type { GatewayContext } from './context.js';
 import { SignedDataSource } from './signed-data-source.js';
+import { applyViewAs, viewAsGuard } from './view-as.js';
 
 export interface SubgraphEndpoint {
   url: string;
@@ -73,6 +74,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ApolloServerPluginSchemaReportingDisabled(),
       maskedErrorLogger(log),
       requestLogging(),
+      viewAsGuard(),
     ],
     logger: log,
   });
@@ -84,7 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     maxBodyBytes,
     allowGet: true,
     async createContext(request, _rawBody, requestId) {
-      const viewer = await authenticate(request, options.tokenKey, options.db);
+      const viewer = await applyViewAs(request, options.db, await authenticate(request, options.tokenKey, options.db));
       return { viewer, requestId, log: log.child({ requestId, viewerId: viewer?.accountId }) };
     },
   });

@@ -55,6 +55,14 @@ export const userErrorCodes = {
   INVITATION_EXPIRED: 'The invitation expired; ask the project for a new one.',
   INVITATION_EMAIL_MISMATCH: 'The signed-in account\'s e-mail address is not the invited one.',
   PLACEMENT_REQUIRED: 'The viewer belongs to several workspaces, so the placement workspace must be named.',
+  ROLE_NOT_FOUND: "No project role with this ID exists in the project's workspace.",
+  ROLE_ONLY_FOR_EXTERNALS: 'The project role applies to external members, so an internal member cannot hold it.',
+  ROLE_NAME_TAKEN: 'The workspace already has a project role with this name.',
+  ROLE_SCOPE_FIXED: 'Whether a project role applies to external members cannot change after it is created.',
+  ROLE_BUILT_IN: 'Built-in project roles cannot be changed or deleted.',
+  ROLE_IN_USE: 'Members or invitations still hold the project role, so a replacement role is needed.',
+  INVALID_REPLACEMENT_ROLE: 'The replacement role is missing from the workspace, is the same role, or differs in whether it applies to external members.',
+  PERMISSION_NOT_FOR_EXTERNALS: 'A project role for external members cannot let them edit the project or open its settings.',
 } as const;
 
 export type UserErrorCode = keyof typeof userErrorCodes;

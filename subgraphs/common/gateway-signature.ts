@@ -61,5 +61,18 @@ function parseViewer(value: unknown): Viewer | null {
   if (!value || typeof value !== 'object') return null;
   const { accountId, sessionId, workspaceId } = value as Record<string, unknown>;
   if (typeof accountId !== 'string' || typeof sessionId !== 'string') return null;
-  return { accountId, sessionId, workspaceId: typeof workspaceId === 'string' ? workspaceId : null };
+  const viewer: Viewer = { accountId, sessionId, workspaceId: typeof workspaceId === 'string' ? workspaceId : null };
+  const marker = (value as Record<string, unknown>).viewAs;
+  if (marker === undefined || marker === null) return viewer;
+  // A marker that is present but unreadable must never widen access: no viewer at all.
+  const viewAs = parseViewAs(marker);
+  return viewAs ? { ...viewer, viewAs } : null;
+}
+
+/** Reads the optional view-as marker; assertions signed before it existed simply lack it. */
+function parseViewAs(value: unknown): Viewer['viewAs'] {
+  if (!value || typeof value !== 'object') return undefined;
+  const { projectId, adminAccountId } = value as Record<string, unknown>;
+  if (typeof projectId !== 'string' || typeof adminAccountId !== 'string') return undefined;
+  return { projectId, adminAccountId };
 }

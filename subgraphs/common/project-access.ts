@@ -43,6 +43,9 @@ export function createProjectAccessLoader(context: RequestContext) {
   return createLoader<ProjectAccess | null>(async (projectIds) => {
     const viewer = context.viewer;
     if (!viewer) return new Map();
+    // While an admin views a project as this viewer, every other project is out of sight.
+    if (viewer.viewAs) projectIds = projectIds.filter((projectId) => projectId === viewer.viewAs!.projectId.toLowerCase());
+    if (projectIds.length === 0) return new Map();
 
     const rows = await context.db
       .select({

@@ -32,7 +32,10 @@ export function checkMultiLineText(value: string, field: string[], label: string
   return value;
 }
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// The dot-atom form of RFC 5322, with letters and digits of any script (RFC 6531): no quoted
+// local parts, comments, display names or lists, so every mail library reads the address as
+// exactly this one mailbox. Invisible and direction-changing characters are not letters.
+const emailPattern = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*@[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

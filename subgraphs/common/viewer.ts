@@ -4,4 +4,15 @@ export interface Viewer {
   sessionId: string;
   /** The session's current workspace; null when the account belongs to none. */
   workspaceId: string | null;
+  /**
+   * Set while a workspace admin views one project as this account (the gateway's tandem-view-as
+   * header): only that project is visible, and the request reads only. Absent otherwise.
+   */
+  viewAs?: ViewAsMarker;
+}
+
+/** Who is viewing which project through another account's eyes. */
+export interface ViewAsMarker {
+  projectId: string;
+  adminAccountId: string;
 }

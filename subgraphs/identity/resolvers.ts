@@ -66,7 +66,7 @@ export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverM
         workspacePayload(await setWorkspaceLogo(context.db, { ...input, workspaceId: parseId(input.workspaceId, 'input.workspaceId') })),
 
       setExternalInvitationsEnabled: async (_parent, { input }, context) =>
-        workspacePayload(await setExternalInvitationsEnabled(context.db, { workspaceId: parseId(input.workspaceId, 'input.workspaceId'), enabled: input.enabled })),
+        workspacePayload(await setExternalInvitationsEnabled(context.db, context.viewer!.accountId, { workspaceId: parseId(input.workspaceId, 'input.workspaceId'), enabled: input.enabled })),
 
       addWorkspaceMember: async (_parent, { input }, context) => {
         const result = await addWorkspaceMember(context.db, { ...input, workspaceId: parseId(input.workspaceId, 'input.workspaceId') });

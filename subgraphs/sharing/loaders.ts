@@ -4,6 +4,7 @@ import { invitations, projectMembers, projectRoles, projects } from '../../db/sh
 import type { RequestContext } from '../common/context.js';
 import { createLoader, groupBy, indexBy } from '../common/loaders.js';
 import { createProjectAccessLoader } from '../common/project-access.js';
+import { createAuditLoaders } from './audit/loaders.js';
 
 export type ProjectRow = typeof projects.$inferSelect;
 export type ProjectMemberRow = typeof projectMembers.$inferSelect;
@@ -123,6 +124,7 @@ export function createSharingLoaders(context: RequestContext) {
 
     activeProjectsByWorkspaceId: visibleProjectsByWorkspaceId(false),
     allProjectsByWorkspaceId: visibleProjectsByWorkspaceId(true),
+    ...createAuditLoaders(context),
   };
 }
 

@@ -5,9 +5,12 @@ import { parseId } from '../common/ids.js';
 import { DateTimeScalar } from '../common/scalars.js';
 import { isUserError } from '../common/validation.js';
 import { acceptInvitation, invitationStatus, inviteExternalMember, previewInvitation, resendInvitation, revokeInvitation, type InvitationRow } from './invitation/service.js';
+import { auditTypeResolvers, auditWorkspaceResolvers } from './audit/resolvers.js';
 import type { InvitationSettings } from './invitation/settings.js';
 import type { ProjectMemberRow, ProjectRoleRow, ProjectRow, SharingLoaders } from './loaders.js';
 import { addProjectMember, createProject, removeProjectMember, renameProject, setProjectArchived } from './project/service.js';
+import { roleMutationResolvers } from './role/resolvers.js';
+import { explainFieldResolvers, explainTypeResolvers } from './explain/resolvers.js';
 
 type Context = SubgraphContext<SharingLoaders>;
 
@@ -41,6 +44,7 @@ export function createSharingResolvers(settings: InvitationSettings): GraphQLRes
     projects: (_parent, { includeArchived }, context) =>
       context.viewer!.workspaceId ? workspaceProjects(context.viewer!.workspaceId, includeArchived === true, context) : [],
     invitationPreview: (_parent, { token }, context) => previewInvitation(context.db, token),
+    ...explainFieldResolvers.Query,
   },
 
   Mutation: {
@@ -53,7 +57,7 @@ export function createSharingResolvers(settings: InvitationSettings): GraphQLRes
         await addProjectMember(context.db, context.viewer!, { projectId: parseId(input.projectId, 'input.projectId'), accountId: parseId(input.accountId, 'input.accountId') }),
       ),
     removeProjectMember: async (_parent, { input }, context) =>
-      projectPayload(await removeProjectMember(context.db, { projectId: parseId(input.projectId, 'input.projectId'), accountId: parseId(input.accountId, 'input.accountId') })),
+      projectPayload(await removeProjectMember(context.db, context.viewer!, { projectId: parseId(input.projectId, 'input.projectId'), accountId: parseId(input.accountId, 'input.accountId') })),
 
     inviteExternalMember: async (_parent, { input }, context) =>
       invitationPayload(
@@ -61,6 +65,8 @@ export function createSharingResolvers(settings: InvitationSettings): GraphQLRes
       ),
     resendInvitation: async (_parent, { input }, context) => invitationPayload(await resendInvitation(invitationContext(context), parseId(input.invitationId, 'input.invitationId'))),
     revokeInvitation: async (_parent, { input }, context) => invitationPayload(await revokeInvitation(invitationContext(context), parseId(input.invitationId, 'input.invitationId'))),
+
+    ...roleMutationResolvers,
 
     acceptInvitation: async (_parent, { input }, context) => {
       const placementWorkspaceId = input.placementWorkspaceId == null ? null : parseId(input.placementWorkspaceId, 'input.placementWorkspaceId');
@@ -127,6 +133,10 @@ export function createSharingResolvers(settings: InvitationSettings): GraphQLRes
       return [...own.map((project) => ({ project, isExternal: false })), ...external.map((project) => ({ project, isExternal: true }))];
     },
     projectRoles: (workspace: { id: string }, _args, context) => context.loaders.rolesByWorkspaceId.load(workspace.id),
+    ...auditWorkspaceResolvers,
   },
+
+  ...auditTypeResolvers,
+  ...explainTypeResolvers,
   };
 }

@@ -3,7 +3,10 @@ import { forbidden } from '../common/errors.js';
 import { parseId } from '../common/ids.js';
 import type { ProjectAccess } from '../common/project-access.js';
 import { accessRule, allow, federationRules, isAuthenticated } from '../common/shield.js';
+import { auditTypeRules, auditWorkspaceRules } from './audit/rules.js';
 import type { SharingLoaders } from './loaders.js';
+import { roleMutationRules } from './role/rules.js';
+import { explainFieldRules, explainTypeRules } from './explain/resolvers.js';
 
 type Context = SubgraphContext<SharingLoaders>;
 type Permission = keyof Pick<ProjectAccess, 'canSee' | 'canEdit' | 'canManageMembers'>;
@@ -42,7 +45,7 @@ const isMemberOfWorkspace = accessRule<Context>('isMemberOfWorkspace', 'strict',
 
 export const sharingRules = {
   ...federationRules,
-  Query: { ...federationRules.Query, project: isAuthenticated, projects: isAuthenticated, invitationPreview: allow },
+  Query: { ...federationRules.Query, project: isAuthenticated, projects: isAuthenticated, invitationPreview: allow, ...explainFieldRules.Query },
   Mutation: {
     createProject: isAuthenticated,
     renameProject: canEditInputProject,
@@ -54,6 +57,8 @@ export const sharingRules = {
     resendInvitation: canManageInputInvitation,
     revokeInvitation: canManageInputInvitation,
     acceptInvitation: isAuthenticated,
+    setProjectMemberRole: canManageInputProject,
+    ...roleMutationRules,
   },
   Project: { '*': canSeeProject, invitations: canManageProjectMembers },
   ProjectMember: isAuthenticated,
@@ -61,11 +66,14 @@ export const sharingRules = {
   Invitation: isAuthenticated,
   InvitationPreview: allow,
   ProjectOverviewEntry: isAuthenticated,
-  Workspace: { '*': isAuthenticated, projects: isMemberOfWorkspace, externalProjects: isMemberOfWorkspace, projectOverview: isMemberOfWorkspace, projectRoles: isMemberOfWorkspace },
+  Workspace: { '*': isAuthenticated, projects: isMemberOfWorkspace, externalProjects: isMemberOfWorkspace, projectOverview: isMemberOfWorkspace, projectRoles: isMemberOfWorkspace, ...auditWorkspaceRules },
+  ...auditTypeRules,
   Account: isAuthenticated,
   ProjectPayload: allow,
+  ProjectRolePayload: allow,
   ProjectMemberPayload: allow,
   InvitationPayload: allow,
   AcceptInvitationPayload: allow,
   UserError: allow,
+  ...explainTypeRules,
 };

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf } from '../../db/client.js';
+import { projectMembershipsView } from '../../db/sharing/contract.js';
 import { taskAssignees, tasks } from '../../db/work/schema.js';
 import type { RequestContext } from '../common/context.js';
 import { isUuid } from '../common/ids.js';
@@ -63,6 +64,19 @@ export function createWorkLoaders(context: RequestContext) {
       const rows = await db.select({ projectId: tasks.projectId, total: count() }).from(tasks).where(inArray(tasks.projectId, ids)).groupBy(tasks.projectId);
       return new Map(rows.map((row) => [row.projectId, row.total]));
     }, 0),
+
+    /** Whether each `projectId:accountId` pair is a current project membership. */
+    isProjectMemberByPair: new DataLoader<string, boolean>(async (pairs) => {
+      const split = pairs.map((pair) => pair.split(':') as [string, string]);
+      const projectIds = [...new Set(split.map(([projectId]) => projectId))];
+      const accountIds = [...new Set(split.map(([, accountId]) => accountId))];
+      const rows = await db
+        .select({ projectId: projectMembershipsView.projectId, accountId: projectMembershipsView.accountId })
+        .from(projectMembershipsView)
+        .where(and(inArray(projectMembershipsView.projectId, projectIds), inArray(projectMembershipsView.accountId, accountIds)));
+      const members = new Set(rows.map((row) => `${row.projectId}:${row.accountId}`));
+      return pairs.map((pair) => members.has(pair));
+    }),
 
     /** How many tasks of each project are assigned to the viewer. */
     viewerAssignedTaskCountsByProjectId: createLoader<number>(async (ids) => {

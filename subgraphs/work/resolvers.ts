@@ -3,11 +3,12 @@ import type { SubgraphContext } from '../common/context.js';
 import type { UserError } from '../common/errors.js';
 import { parseId } from '../common/ids.js';
 import { DateScalar, DateTimeScalar } from '../common/scalars.js';
-import type { TaskPage, TaskRow, WorkLoaders } from './loaders.js';
+import type { AssigneeRow, TaskPage, TaskRow, WorkLoaders } from './loaders.js';
 import { encodeCursor, parsePageRequest } from './task/pagination.js';
 import { loadVisibleTask } from './task/visibility.js';
 import { assignTask, createTask, unassignTask, updateTask } from './task/service.js';
 import { timeFieldResolvers, timeTypeResolvers } from './time/resolvers.js';
+import { explainFieldResolvers } from './explain/resolvers.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
@@ -38,6 +39,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
   Query: {
     ...timeFieldResolvers.Query,
     task: (_parent, { id }, context) => loadVisibleTask(parseId(id, 'id'), context),
+    ...explainFieldResolvers.Query,
   },
 
   Mutation: {
@@ -66,6 +68,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
     project: (task: TaskRow) => ({ __typename: 'Project', id: task.projectId }),
     assignees: async (task: TaskRow, _args, context) =>
       (await context.loaders.assigneesByTaskId.load(task.id)).map((assignee) => ({ __typename: 'Account', id: assignee.accountId })),
+    assignments: (task: TaskRow, _args, context) => context.loaders.assigneesByTaskId.load(task.id),
     createdBy: (task: TaskRow) => ({ __typename: 'Account', id: task.createdBy }),
   },
 
@@ -85,6 +88,15 @@ export const workResolvers: GraphQLResolverMap<Context> = {
   },
 
   ...timeTypeResolvers,
+
+  TaskAssignment: {
+    account: (assignment: AssigneeRow) => ({ __typename: 'Account', id: assignment.accountId }),
+    isProjectMember: async (assignment: AssigneeRow, _args, context) => {
+      const task = await context.loaders.tasksById.load(assignment.taskId);
+      return task ? context.loaders.isProjectMemberByPair.load(`${task.projectId}:${assignment.accountId}`) : false;
+    },
+    assignedAt: (assignment: AssigneeRow) => assignment.createdAt,
+  },
 
   TaskConnection: {
     edges: (source: ConnectionSource) => source.page.tasks.map((task) => ({ cursor: encodeCursor(source.projectId, task.seq), node: task })),

@@ -5,6 +5,7 @@ import { accessRule, allow, federationRules, isAuthenticated } from '../common/s
 import type { WorkLoaders } from './loaders.js';
 import { timeFieldRules, timeTypeRules } from './time/rules.js';
 import { loadVisibleTask } from './task/visibility.js';
+import { explainFieldRules, explainTypeRules } from './explain/resolvers.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
@@ -31,7 +32,7 @@ const canEditInputTask = accessRule<Context>('canEditInputTask', 'strict', async
 
 export const workRules = {
   ...federationRules,
-  Query: { ...federationRules.Query, task: isAuthenticated, ...timeFieldRules.Query },
+  Query: { ...federationRules.Query, task: isAuthenticated, ...timeFieldRules.Query, ...explainFieldRules.Query },
   Mutation: {
     ...timeFieldRules.Mutation,
     createTask: canEditInputProject,
@@ -42,10 +43,12 @@ export const workRules = {
   Task: canSeeTask,
   Project: canSeeProject,
   Account: isAuthenticated,
+  TaskAssignment: isAuthenticated,
   TaskConnection: isAuthenticated,
   TaskEdge: isAuthenticated,
   PageInfo: isAuthenticated,
   TaskPayload: allow,
   UserError: allow,
   ...timeTypeRules,
+  ...explainTypeRules,
 };

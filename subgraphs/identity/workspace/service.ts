@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import { accounts, workspaceMembers, workspaces } from '../../../db/identity/schema.js';
+import { accounts, identityAuditEvents, workspaceMembers, workspaces } from '../../../db/identity/schema.js';
 import { sqlState, UNIQUE_VIOLATION, userError, type UserError } from '../../common/errors.js';
 import { checkEmail, checkImageUrl, checkText, isUserError } from '../../common/validation.js';
 import type { MembershipRow, WorkspaceRow } from '../loaders.js';
@@ -60,7 +60,19 @@ export async function addWorkspaceMember(
   }
 }
 
-export async function setExternalInvitationsEnabled(db: Database, input: { workspaceId: string; enabled: boolean }): Promise<WorkspaceRow> {
-  const [workspace] = await db.update(workspaces).set({ externalInvitationsEnabled: input.enabled }).where(eq(workspaces.id, input.workspaceId)).returning();
-  return workspace!;
+/** Switches new external invitations on or off and records the switch in the identity audit log; setting the current value changes and records nothing. */
+export async function setExternalInvitationsEnabled(db: Database, actorAccountId: string, input: { workspaceId: string; enabled: boolean }): Promise<WorkspaceRow> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(workspaces).where(eq(workspaces.id, input.workspaceId)).for('update');
+    if (current!.externalInvitationsEnabled === input.enabled) return current!;
+    const [workspace] = await tx.update(workspaces).set({ externalInvitationsEnabled: input.enabled }).where(eq(workspaces.id, input.workspaceId)).returning();
+    await tx.insert(identityAuditEvents).values({
+      workspaceId: input.workspaceId,
+      actorAccountId,
+      action: 'external_invitations_switched',
+      before: { enabled: current!.externalInvitationsEnabled },
+      after: { enabled: input.enabled },
+    });
+    return workspace!;
+  });
 }

@@ -7,6 +7,7 @@ import { createInvitationToken, hashInvitationToken, isInvitationTokenShape } fr
 import type { Logger } from '../../common/logger.js';
 import { checkEmail, isUserError } from '../../common/validation.js';
 import type { Viewer } from '../../common/viewer.js';
+import { recordAuditEvent } from '../audit/record.js';
 import { enqueueEmail } from '../mail/outbox.js';
 import { invitationEmail } from './email.js';
 import { acceptLink, type InvitationSettings } from './settings.js';
@@ -95,10 +96,24 @@ export async function inviteExternalMember(
     }
 
     // An expired open invitation gives way to the new one.
-    await tx
+    const replaced = await tx
       .update(invitations)
       .set({ revokedAt: new Date() })
-      .where(and(eq(invitations.projectId, input.projectId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), lt(invitations.expiresAt, new Date())));
+      .where(and(eq(invitations.projectId, input.projectId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), lt(invitations.expiresAt, new Date())))
+      .returning();
+    for (const old of replaced) {
+      // The system, not the viewer, revoked it, so the event has no actor.
+      await recordAuditEvent(tx, {
+        workspaceId: project!.workspaceId,
+        projectId: old.projectId,
+        actorAccountId: null,
+        action: 'invitation_revoked',
+        targetEmail: old.email,
+        targetId: old.id,
+        before: { revokedAt: null },
+        after: { revokedAt: old.revokedAt },
+      });
+    }
 
     const { token, tokenHash } = createInvitationToken();
     let invitation: InvitationRow;
@@ -115,6 +130,15 @@ export async function inviteExternalMember(
       return userError('ALREADY_INVITED', ['input', 'email'], `${JSON.stringify(email)} already has an open invitation to this project; resend it with resendInvitation.`);
     }
 
+    await recordAuditEvent(tx, {
+      workspaceId: project!.workspaceId,
+      projectId: invitation.projectId,
+      actorAccountId: context.viewer.accountId,
+      action: 'invitation_sent',
+      targetEmail: invitation.email,
+      targetId: invitation.id,
+      after: { email: invitation.email, roleId: invitation.roleId, expiresAt: invitation.expiresAt },
+    });
     await sendInvitationEmail(tx, context, invitation, token);
     return invitation;
   });
@@ -133,6 +157,17 @@ export async function resendInvitation(context: InvitationContext, invitationId:
       .set({ tokenHash, expiresAt: expiryFromNow(context.settings), sentCount: current!.sentCount + 1, lastSentAt: new Date() })
       .where(eq(invitations.id, invitationId))
       .returning();
+    const [project] = await tx.select({ workspaceId: projects.workspaceId }).from(projects).where(eq(projects.id, current!.projectId));
+    await recordAuditEvent(tx, {
+      workspaceId: project!.workspaceId,
+      projectId: current!.projectId,
+      actorAccountId: context.viewer.accountId,
+      action: 'invitation_resent',
+      targetEmail: current!.email,
+      targetId: current!.id,
+      before: { expiresAt: current!.expiresAt, sentCount: current!.sentCount },
+      after: { expiresAt: invitation!.expiresAt, sentCount: invitation!.sentCount },
+    });
     await sendInvitationEmail(tx, context, invitation!, token);
     return invitation!;
   });
@@ -150,6 +185,17 @@ export async function revokeInvitation(context: InvitationContext, invitationId:
       .set({ revokedAt: new Date(), revokedBy: context.viewer.accountId })
       .where(eq(invitations.id, invitationId))
       .returning();
+    const [project] = await tx.select({ workspaceId: projects.workspaceId }).from(projects).where(eq(projects.id, current!.projectId));
+    await recordAuditEvent(tx, {
+      workspaceId: project!.workspaceId,
+      projectId: current!.projectId,
+      actorAccountId: context.viewer.accountId,
+      action: 'invitation_revoked',
+      targetEmail: current!.email,
+      targetId: current!.id,
+      before: { revokedAt: null },
+      after: { revokedAt: invitation!.revokedAt },
+    });
     return invitation!;
   });
 }
@@ -247,7 +293,10 @@ export async function acceptInvitation(
       return userError('ALREADY_PROJECT_MEMBER', tokenField, 'You are already a member of this project.');
     }
 
-    const [project] = await tx.select({ workspaceId: projects.workspaceId }).from(projects).where(eq(projects.id, invitation.projectId));
+    const [project] = await tx.select({ workspaceId: projects.workspaceId, archivedAt: projects.archivedAt }).from(projects).where(eq(projects.id, invitation.projectId));
+    if (project!.archivedAt) {
+      return userError('PROJECT_ARCHIVED', tokenField, 'The project of this invitation is archived; ask the project to restore it, then accept again.');
+    }
     const memberships = await tx
       .select({ workspaceId: workspaceMembershipsView.workspaceId })
       .from(workspaceMembershipsView)
@@ -278,6 +327,16 @@ export async function acceptInvitation(
       addedBy: invitation.invitedBy,
     });
     await tx.update(invitations).set({ acceptedAt: new Date(), acceptedBy: viewer.accountId }).where(eq(invitations.id, invitation.id));
+    await recordAuditEvent(tx, {
+      workspaceId: project!.workspaceId,
+      projectId: invitation.projectId,
+      actorAccountId: viewer.accountId,
+      action: 'invitation_accepted',
+      targetAccountId: viewer.accountId,
+      targetEmail: invitation.email,
+      targetId: invitation.id,
+      after: { placementWorkspaceId, roleId: invitation.roleId },
+    });
     return { projectId: invitation.projectId, placementWorkspaceId };
   });
 }

@@ -83,7 +83,9 @@ export async function claimDueEmails(db: Database, options: { limit: number; lea
 
 /** Marks a claimed e-mail as sent. `last_error` keeps the error of any earlier failed attempt. */
 export async function markSent(db: Database, id: string): Promise<void> {
-  await db.update(mailOutbox).set({ sentAt: sql`now()` }).where(eq(mailOutbox.id, id));
+  // A delivered body is dropped: it may hold a single-use link, such as an invitation's, and the
+  // database keeps only hashes of those once the mail is out.
+  await db.update(mailOutbox).set({ sentAt: sql`now()`, textBody: '', htmlBody: null }).where(eq(mailOutbox.id, id));
 }
 
 /** Records a failed attempt and makes the e-mail due again `retryInSeconds` from now. */

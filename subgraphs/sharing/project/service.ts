@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import { workspaceMembershipsView } from '../../../db/identity/contract.js';
-import { builtInRoleIds, projectMembers, projects } from '../../../db/sharing/schema.js';
+import { accountsView, workspaceMembershipsView } from '../../../db/identity/contract.js';
+import { builtInRoleIds, invitations, projectMembers, projects } from '../../../db/sharing/schema.js';
 import { forbidden, userError, type UserError } from '../../common/errors.js';
 import { checkText, isUserError } from '../../common/validation.js';
+import { recordAuditEvent } from '../audit/record.js';
 import type { Viewer } from '../../common/viewer.js';
 import type { ProjectRow } from '../loaders.js';
 
@@ -79,19 +80,28 @@ export async function addProjectMember(db: Database, viewer: Viewer, input: { pr
     if (inserted.length === 0) {
       return userError('ALREADY_PROJECT_MEMBER', ['input', 'accountId'], `Account "${input.accountId}" is already a member of this project.`);
     }
+    await recordAuditEvent(tx, {
+      workspaceId: project!.workspaceId,
+      projectId: input.projectId,
+      actorAccountId: viewer.accountId,
+      action: 'member_added',
+      targetAccountId: input.accountId,
+      after: { roleId: builtInRoleIds.editor, isExternal: false },
+    });
     return project!;
   });
 }
 
 /** Removes a member from a project; the last member stays, so the project is never orphaned. */
-export async function removeProjectMember(db: Database, input: { projectId: string; accountId: string }): Promise<ProjectRow | UserError> {
+export async function removeProjectMember(db: Database, viewer: Viewer, input: { projectId: string; accountId: string }): Promise<ProjectRow | UserError> {
   return db.transaction(async (tx) => {
     // The row lock serialises concurrent removals, so two of them cannot both pass the last-member check.
     const [project] = await tx.select().from(projects).where(eq(projects.id, input.projectId)).for('update');
     if (project!.archivedAt) return archivedError(input.projectId);
 
-    const members = await tx.select({ accountId: projectMembers.accountId }).from(projectMembers).where(eq(projectMembers.projectId, input.projectId));
-    if (!members.some((member) => member.accountId === input.accountId)) {
+    const members = await tx.select({ accountId: projectMembers.accountId, roleId: projectMembers.roleId, isExternal: projectMembers.isExternal }).from(projectMembers).where(eq(projectMembers.projectId, input.projectId));
+    const removed = members.find((member) => member.accountId === input.accountId);
+    if (!removed) {
       return userError('NOT_A_PROJECT_MEMBER', ['input', 'accountId'], `Account "${input.accountId}" is not a member of this project.`);
     }
     if (members.length === 1) {
@@ -99,6 +109,39 @@ export async function removeProjectMember(db: Database, input: { projectId: stri
     }
 
     await tx.delete(projectMembers).where(and(eq(projectMembers.projectId, input.projectId), eq(projectMembers.accountId, input.accountId)));
+    // Every open invitation of the removed person to this project dies with the membership,
+    // so an old link cannot bring them back; a new invitation can.
+    const voided = await tx
+      .update(invitations)
+      .set({ revokedAt: new Date(), revokedBy: viewer.accountId })
+      .where(
+        and(
+          eq(invitations.projectId, input.projectId),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+          inArray(invitations.email, tx.select({ email: accountsView.email }).from(accountsView).where(eq(accountsView.id, input.accountId))),
+        ),
+      )
+      .returning({ id: invitations.id, email: invitations.email, revokedAt: invitations.revokedAt });
+    for (const invitation of voided) {
+      await recordAuditEvent(tx, {
+        workspaceId: project!.workspaceId,
+        projectId: input.projectId,
+        actorAccountId: viewer.accountId,
+        action: 'invitation_revoked',
+        targetEmail: invitation.email,
+        targetId: invitation.id,
+        after: { revokedAt: invitation.revokedAt },
+      });
+    }
+    await recordAuditEvent(tx, {
+      workspaceId: project!.workspaceId,
+      projectId: input.projectId,
+      actorAccountId: viewer.accountId,
+      action: 'member_removed',
+      targetAccountId: input.accountId,
+      before: { roleId: removed.roleId, isExternal: removed.isExternal },
+    });
     return project!;
   });
 }
