@@ -17,7 +17,9 @@ import { authenticate, viewerAfterSessionChange } from './authenticate.js';
 import { operationLimits } from './limits.js';
 import type { GatewayContext } from './context.js';
 import { SignedDataSource } from './signed-data-source.js';
+import { callSharingInternal } from './internal-call.js';
 import { applyViewAs, viewAsGuard } from './view-as.js';
+import { projectViewedAsPath } from '../subgraphs/sharing/explain/view-as-audit.js';
 
 export interface SubgraphEndpoint {
   url: string;
@@ -86,7 +88,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     maxBodyBytes,
     allowGet: true,
     async createContext(request, _rawBody, requestId) {
-      const viewer = await applyViewAs(request, options.db, await authenticate(request, options.tokenKey, options.db));
+      const viewer = await applyViewAs(request, options.db, await authenticate(request, options.tokenKey, options.db), async (viewedAs, caller) => {
+        await callSharingInternal(options.subgraphs.sharing, projectViewedAsPath, viewedAs, { viewer: caller, requestId });
+      });
       return { viewer, requestId, log: log.child({ requestId, viewerId: viewer?.accountId }) };
     },
   });

@@ -8,7 +8,6 @@ import { projectMembershipsView, projectsView } from '../db/sharing/contract.js'
 import { HttpError } from '../subgraphs/common/http.js';
 import { isUuid } from '../subgraphs/common/ids.js';
 import type { Viewer } from '../subgraphs/common/viewer.js';
-import { recordProjectViewedAs } from '../subgraphs/sharing/explain/view-as-audit.js';
 import type { GatewayContext } from './context.js';
 
 /** The request header with which a workspace admin reads one project as one of its members: `<projectId>:<accountId>`. */
@@ -22,7 +21,12 @@ const denied = (message: string) => new HttpError(403, 'FORBIDDEN', message);
  * project; anything else, an unknown project included, is 403 FORBIDDEN. Each accepted request
  * is written to the audit log once, before the operation runs.
  */
-export async function applyViewAs(request: IncomingMessage, db: Database, caller: Viewer | null): Promise<Viewer | null> {
+export async function applyViewAs(
+  request: IncomingMessage,
+  db: Database,
+  caller: Viewer | null,
+  recordViewedAs: (viewedAs: { projectId: string; accountId: string }, caller: Viewer) => Promise<void>,
+): Promise<Viewer | null> {
   const header = request.headers[VIEW_AS_HEADER];
   if (header === undefined) return caller;
   if (!caller) throw new HttpError(401, 'UNAUTHENTICATED', `The ${VIEW_AS_HEADER} header needs an access token.`);
@@ -42,7 +46,8 @@ export async function applyViewAs(request: IncomingMessage, db: Database, caller
     throw denied('Only an admin of the project\'s host workspace may view it as one of the project\'s members.');
   }
 
-  await recordProjectViewedAs(db, { workspaceId: target.workspaceId, projectId: projectId.toLowerCase(), adminAccountId: caller.accountId, memberAccountId: accountId.toLowerCase() });
+  // The sharing subgraph owns the audit log, so it writes the event; a failure denies the request.
+  await recordViewedAs({ projectId: projectId.toLowerCase(), accountId: accountId.toLowerCase() }, caller);
   return {
     accountId: accountId.toLowerCase(),
     sessionId: caller.sessionId,

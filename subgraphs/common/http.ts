@@ -27,6 +27,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * before its body is parsed as JSON.
    */
   createContext(request: IncomingMessage, rawBody: string, requestId: string): Promise<TContext>;
+  /**
+   * Internal JSON endpoints beside GraphQL, by path: the gateway posts to them with the same
+   * signature as its GraphQL requests, which `createContext` checks before the handler runs.
+   */
+  internalRoutes?: Record<string, (context: TContext, body: unknown) => Promise<unknown>>;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -52,6 +57,13 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Gra
     }
 
     try {
+      const internalRoute = options.internalRoutes?.[url.pathname];
+      if (internalRoute && request.method === 'POST') {
+        const rawBody = await readBody(request, options.maxBodyBytes);
+        const context = await options.createContext(request, rawBody, requestId);
+        sendJson(response, 200, await internalRoute(context, parseJsonBody(request, rawBody)));
+        return;
+      }
       if (url.pathname !== graphqlPath) throw new HttpError(404, 'BAD_REQUEST', `No resource at "${url.pathname}"; send GraphQL requests to "${graphqlPath}".`);
       if (request.method !== 'POST' && !(options.allowGet && request.method === 'GET')) {
         throw new HttpError(405, 'BAD_REQUEST', `Method ${request.method} is not allowed; send GraphQL requests with POST${options.allowGet ? ' or GET' : ''}.`);

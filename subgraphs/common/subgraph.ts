@@ -26,6 +26,8 @@ export interface SubgraphDefinition<TLoaders> {
   rules: IRules;
   /** Creates the per-request dataloaders; called once per request. */
   createLoaders(request: RequestContext): TLoaders;
+  /** Internal endpoints that only the gateway calls, by path (see `createGraphQLListener`). */
+  internalRoutes?: Record<string, (context: SubgraphContext<TLoaders>, body: unknown) => Promise<unknown>>;
 }
 
 export interface SubgraphOptions {
@@ -92,6 +94,7 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
       context.loaders = definition.createLoaders(context);
       return context;
     },
+    internalRoutes: definition.internalRoutes,
   });
 
   const running = await listen(listener, options.port, options.host);

@@ -1,4 +1,5 @@
 import type { SubgraphDefinition } from '../common/subgraph.js';
+import { projectViewedAsPath, recordProjectViewedAs } from './explain/view-as-audit.js';
 import type { InvitationSettings } from './invitation/settings.js';
 import { createSharingLoaders, type SharingLoaders } from './loaders.js';
 import { createSharingResolvers } from './resolvers.js';
@@ -11,5 +12,6 @@ export function sharingSubgraph(settings: InvitationSettings): SubgraphDefinitio
     resolvers: createSharingResolvers(settings),
     rules: sharingRules,
     createLoaders: createSharingLoaders,
+    internalRoutes: { [projectViewedAsPath]: recordProjectViewedAs },
   };
 }
