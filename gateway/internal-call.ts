@@ -3,7 +3,7 @@ import type { SubgraphEndpoint } from './gateway.js';
 
 /**
  * Posts JSON to an internal endpoint of the sharing subgraph, signed like the gateway's GraphQL
- * requests. Throws when the subgraph does not answer with status 200.
+ * requests. Throws when the subgraph responds with any status but 200.
  */
 export async function callSharingInternal(endpoint: SubgraphEndpoint, path: string, body: unknown, assertion: GatewayAssertion): Promise<unknown> {
   const text = JSON.stringify(body);

@@ -9,8 +9,8 @@ export const projectViewedAsPath = '/internal/project-viewed-as';
 
 /**
  * Records that the signed viewer, an admin of the project's host workspace, reads the project
- * as one of its members. The gateway checked the same before calling; the check is repeated
- * here because this subgraph owns the audit log and writes nothing it has not verified.
+ * as one of its members. The gateway checked the same before calling. This subgraph checks
+ * again because it owns the audit log and writes nothing it has not verified.
  */
 export async function recordProjectViewedAs(context: SubgraphContext<SharingLoaders>, body: unknown): Promise<{ recorded: true }> {
   const { projectId, accountId } = (body ?? {}) as { projectId?: unknown; accountId?: unknown };

@@ -109,8 +109,8 @@ export async function removeProjectMember(db: Database, viewer: Viewer, input: {
     }
 
     await tx.delete(projectMembers).where(and(eq(projectMembers.projectId, input.projectId), eq(projectMembers.accountId, input.accountId)));
-    // Every open invitation of the removed person to this project dies with the membership,
-    // so an old link cannot bring them back; a new invitation can.
+    // Every open invitation of the removed person to this project is revoked with the membership,
+    // so an old link cannot bring them back. A new invitation can.
     const voided = await tx
       .update(invitations)
       .set({ revokedAt: new Date(), revokedBy: viewer.accountId })

@@ -17,8 +17,8 @@ const isAdminOfInputWorkspace = accessRule<Context>('isAdminOfInputWorkspace', '
 
 /**
  * Allows an admin of the workspace of the role that `input.roleId` names. Built-in roles
- * belong to no workspace, so any signed-in viewer passes and the mutation answers with
- * ROLE_BUILT_IN.
+ * belong to no workspace, so any signed-in viewer passes and the mutation returns the
+ * user error ROLE_BUILT_IN.
  */
 const isAdminOfInputRole = accessRule<Context>('isAdminOfInputRole', 'strict', async (_parent, args, context) => {
   if (!context.viewer) return forbidden();

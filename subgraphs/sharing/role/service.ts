@@ -33,7 +33,7 @@ const permissionNames: (keyof RolePermissions)[] = [
   'canSeeOthersTime',
 ];
 
-/** What a new role gets for each permission the input leaves out: the least. */
+/** Permissions of a new role where the input leaves them out: the least, but for commenting. */
 const leastPermissions: RolePermissions = {
   canEditProject: false,
   canOpenSettings: false,
@@ -83,8 +83,8 @@ export async function createProjectRole(
   if (problem) return problem;
 
   return db.transaction(async (tx) => {
-    const taken = await checkNameFree(tx, input.workspaceId, name, null);
-    if (taken) return taken;
+    const nameProblem = await checkNameFree(tx, input.workspaceId, name, null);
+    if (nameProblem) return nameProblem;
     const [role] = await tx.insert(projectRoles).values({ workspaceId: input.workspaceId, name, appliesToExternal: input.appliesToExternal, ...permissions }).returning();
     await recordAuditEvent(tx, { workspaceId: input.workspaceId, actorAccountId: viewer.accountId, action: 'role_created', targetId: role!.id, after: snapshot(role!) });
     return role!;
@@ -112,8 +112,8 @@ export async function updateProjectRole(
     const permissions = { ...(Object.fromEntries(permissionNames.map((key) => [key, current![key]])) as unknown as RolePermissions), ...withoutNulls(input.permissions) };
     const problem = checkExternalPermissions(current!.appliesToExternal, permissions);
     if (problem) return problem;
-    const taken = await checkNameFree(tx, current!.workspaceId, name, current!.id);
-    if (taken) return taken;
+    const nameProblem = await checkNameFree(tx, current!.workspaceId, name, current!.id);
+    if (nameProblem) return nameProblem;
 
     const [role] = await tx.update(projectRoles).set({ name, ...permissions, updatedAt: new Date() }).where(eq(projectRoles.id, current!.id)).returning();
     await recordAuditEvent(tx, { workspaceId: current!.workspaceId, actorAccountId: viewer.accountId, action: 'role_updated', targetId: current!.id, before: snapshot(current!), after: snapshot(role!) });
