@@ -9,8 +9,8 @@ function isFederationName(name: string): boolean {
 }
 
 /**
- * The schema that clients of the gateway see: the committed supergraph without the federation
- * machinery (join and link types, their directives, and every directive use on the elements).
+ * Builds the schema that clients of the gateway see: the committed supergraph without the
+ * federation machinery (join and link types, their directives, and every directive use).
  */
 export function loadApiSchema(): GraphQLSchema {
   const document = parse(readFileSync(supergraphPath, 'utf8'));

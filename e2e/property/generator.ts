@@ -18,7 +18,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 
-/** What one draw of the generator asks of fast-check. */
+/** The function through which the generator draws each value from fast-check. */
 export type Draw = GeneratorValue;
 
 /** Kinds of IDs the seed records, used to steer an ID argument towards IDs of the kind it names. */
@@ -33,11 +33,11 @@ export interface ArgumentPools {
 }
 
 export interface GeneratorLimits {
-  /** Most root fields in one operation, each under its own alias. */
+  /** Maximum number of root fields in one operation, each under its own alias. */
   maxRootFields: number;
-  /** Most levels of object fields, the root field included. */
+  /** Maximum number of levels of object fields, the root field included. */
   maxDepth: number;
-  /** Most fields picked on one object besides `__typename` and `id`. */
+  /** Maximum number of fields picked on one object besides `__typename` and `id`. */
   maxWidth: number;
 }
 
@@ -50,6 +50,8 @@ export interface GeneratedOperation {
   rootFields: string[];
   /** Coordinates (`Type.field`) of fields left out because a required argument could not be filled. */
   skipped: string[];
+  /** Coordinates (`Type.field(argument:)`) of optional arguments left out because no valid value can be made up, such as cursors. */
+  unfilledOptional: string[];
   /** Aliases used, to stay under the gateway's limit. */
   aliases: number;
 }
@@ -58,7 +60,7 @@ export interface GeneratedOperation {
 const unfillable = Symbol('unfillable');
 type Filled = string | typeof unfillable | undefined;
 
-/** The ID kind an argument most likely expects, from its own name or else its field's name. */
+/** Guesses the ID kind an argument expects from its own name, or else from its field's name. */
 function idKindHint(argumentName: string, fieldName: string): IdKind | undefined {
   const hints: [RegExp, IdKind][] = [
     [/timeEntry/i, 'timeEntry'],
@@ -82,6 +84,7 @@ export class OperationGenerator {
   private readonly queryType: GraphQLObjectType;
   readonly rootFieldNames: string[];
   private readonly allIds: string[];
+  private unfilledOptional: string[] = [];
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -97,6 +100,7 @@ export class OperationGenerator {
 
   generate(draw: Draw): GeneratedOperation {
     const skipped: string[] = [];
+    this.unfilledOptional = [];
     const rootFields: string[] = [];
     const selections: string[] = [];
     const count = draw(fc.integer, { min: 1, max: this.limits.maxRootFields });
@@ -110,7 +114,7 @@ export class OperationGenerator {
     }
     // An operation needs at least one field; __typename is always valid on Query.
     if (selections.length === 0) selections.push('__typename');
-    return { query: `query Generated {\n  ${selections.join('\n  ')}\n}`, rootFields, skipped, aliases: selections.length };
+    return { query: `query Generated {\n  ${selections.join('\n  ')}\n}`, rootFields, skipped, aliases: selections.length, unfilledOptional: this.unfilledOptional };
   }
 
   /** Selects `field` with generated arguments and, for an object type, a sub-selection; undefined when an argument cannot be filled. */
@@ -144,15 +148,17 @@ export class OperationGenerator {
       return depth < this.limits.maxDepth || isLeafType(getNamedType(candidate.type));
     });
     if (candidates.length === 0) return parts.join(' ');
-    const picked = draw(fc.shuffledSubarray, candidates, { minLength: Math.min(1, candidates.length), maxLength: Math.min(this.limits.maxWidth, candidates.length) });
-    for (const candidate of picked) {
-      const selection = this.selectField(draw, type, candidate, depth + 1, skipped);
+    // fast-check compares the arguments of each draw, so it gets names rather than the cyclic field objects.
+    const names = candidates.map((candidate) => candidate.name);
+    const picked = draw(fc.shuffledSubarray, names, { minLength: 1, maxLength: Math.min(this.limits.maxWidth, names.length) });
+    for (const name of picked) {
+      const selection = this.selectField(draw, type, fields[name]!, depth + 1, skipped);
       if (selection !== undefined) parts.push(selection);
     }
     return parts.join(' ');
   }
 
-  /** `(a: 1, b: "x")`, an empty string when no argument is given, or `unfillable`. */
+  /** Builds the argument list such as `(a: 1, b: "x")`, an empty string when no argument is given, or `unfillable`. */
   private fillArguments(draw: Draw, field: GraphQLField<unknown, unknown>): string | typeof unfillable {
     const parts: string[] = [];
     for (const argument of field.args) {
@@ -168,11 +174,14 @@ export class OperationGenerator {
     // Optional arguments are left out half of the time, so defaults get exercised too.
     if (!required && draw(fc.boolean)) return undefined;
     const value = this.fillValue(draw, argument.type, argument.name, fieldName);
-    if (value === unfillable && !required) return undefined;
+    if (value === unfillable && !required) {
+      this.unfilledOptional.push(`${fieldName}(${argument.name}:)`);
+      return undefined;
+    }
     return value;
   }
 
-  /** A GraphQL literal of `type`, `undefined` to leave it out, or `unfillable`. */
+  /** Builds a GraphQL literal of `type`, or returns `undefined` to leave it out, or `unfillable`. */
   private fillValue(draw: Draw, type: GraphQLInputType, name: string, fieldName: string): Filled {
     if (isNonNullType(type)) return this.fillValue(draw, type.ofType, name, fieldName);
     if (isListType(type)) {
@@ -217,7 +226,7 @@ export class OperationGenerator {
     }
   }
 
-  /** An ID of the hinted kind, any seeded ID, or a random UUID. */
+  /** Draws an ID of the hinted kind, any seeded ID, or a random UUID. */
   private drawId(draw: Draw, hint: IdKind | undefined): string {
     const source = draw(fc.integer, { min: 0, max: 9 });
     const hinted = hint ? this.pools.ids[hint] : [];

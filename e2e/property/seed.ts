@@ -5,7 +5,7 @@ import { accept, invite, roles } from '../sharing-builders.js';
 import { logTime } from '../time-builders.js';
 import type { ArgumentPools, IdKind } from './generator.js';
 
-/** What one external caller may see; anything else of the seed must stay out of their answers. */
+/** What one external caller may see. Anything else of the seed must stay out of their responses. */
 export interface CallerView {
   label: string;
   account: TestAccount;
@@ -40,10 +40,10 @@ const revokeMutation = `mutation($input: InvitationIdInput!) { revokeInvitation(
 /**
  * Seeds three host workspaces with several projects each, tasks, assignments, time entries and
  * invitations, and two external members:
- * - the collaborator holds External collaborator in projects A and A2 (archived) of workspace 1,
+ * - the collaborator has the role External collaborator in projects A and A2 (archived) of workspace 1,
  *   was removed from project B of workspace 1 after logging time there, and has one project of
  *   their own; a pending invitation to project D of workspace 2 waits for them;
- * - the assignee holds External assignee in project C of workspace 2, is assigned to some of its
+ * - the assignee has the role External assignee in project C of workspace 2, is assigned to some of its
  *   tasks, and was unassigned from one after logging time on it.
  * The admin of workspace 3 is also an external assignee of project A, so A has two externals.
  */
@@ -103,7 +103,7 @@ export async function seedWorld(graph: TestGraph): Promise<SeededWorld> {
   await join(a, host1, host3, roles.externalAssignee);
   await join(c, host2, assignee, roles.externalAssignee);
 
-  // Invitations that nobody accepts: open ones, one for the collaborator, and a revoked one.
+  // Invitations that stay unaccepted: open ones, one for the collaborator, and a revoked one.
   for (const [target, owner, email] of [
     [b, host1, 'pending.bravo@elsewhere.example'],
     [c, host2, 'pending.charlie@elsewhere.example'],

@@ -31,12 +31,19 @@ export function accessRule<TContext extends RequestContext>(
 ) {
   const resolve: Parameters<ReturnType<typeof rule>>[0] = async (parent, args, context) => {
     try {
-      return await decide(parent, args, context as TContext);
+      const decision = await decide(parent, args, context as TContext);
+      // An anonymous caller is told to sign in rather than that they lack a permission.
+      if (decision !== true && !(context as TContext).viewer && isForbidden(decision)) return unauthenticated();
+      return decision;
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
   };
   return rule(name, { cache })(resolve);
+}
+
+function isForbidden(decision: false | Error): boolean {
+  return decision === false || (decision as { extensions?: { code?: unknown } }).extensions?.code === 'FORBIDDEN';
 }
 
 /** The viewer is signed in. */
