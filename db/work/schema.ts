@@ -79,3 +79,69 @@ export const timeEntries = work.table(
     check('time_entries_running_has_start', sql`${table.durationMinutes} is not null or ${table.startedAt} is not null`),
   ],
 );
+
+/**
+ * A task that belongs to one account alone, in the workspace that was its current one when it
+ * created the task. Nobody else sees it unless the owner shares it (private_task_shares).
+ */
+export const privateTasks = work.table(
+  'private_tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Creation order, exact where timestamps may tie; the list pages by it, newest first.
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull().unique(),
+    ownerAccountId: uuid('owner_account_id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: taskStatus('status').notNull().default('todo'),
+    dueDate: date('due_date'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('private_tasks_owner_seq_idx').on(table.ownerAccountId, table.seq),
+    check('private_tasks_title_not_blank', sql`btrim(${table.title}) <> ''`),
+  ],
+);
+
+/** Members of the private task's workspace with whom its owner shared it, to read. */
+export const privateTaskShares = work.table(
+  'private_task_shares',
+  {
+    privateTaskId: uuid('private_task_id')
+      .notNull()
+      .references(() => privateTasks.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id').notNull(),
+    sharedBy: uuid('shared_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.privateTaskId, table.accountId] }), index('private_task_shares_account_id_idx').on(table.accountId)],
+);
+
+/**
+ * A slot in one account's personal calendar for a project task or a private task. It changes
+ * neither the task nor anyone else's calendar.
+ */
+export const calendarEntries = work.table(
+  'calendar_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id').notNull(),
+    taskId: uuid('task_id').references(() => tasks.id, { onDelete: 'cascade' }),
+    privateTaskId: uuid('private_task_id').references(() => privateTasks.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Serves an account's calendar for a range: entries start at most 14 days before it.
+    index('calendar_entries_account_starts_idx').on(table.accountId, table.startsAt),
+    index('calendar_entries_task_id_idx').on(table.taskId),
+    index('calendar_entries_private_task_id_idx').on(table.privateTaskId),
+    check('calendar_entries_one_target', sql`num_nonnulls(${table.taskId}, ${table.privateTaskId}) = 1`),
+    check('calendar_entries_end_after_start', sql`${table.endsAt} > ${table.startsAt}`),
+    check('calendar_entries_at_most_14_days', sql`${table.endsAt} - ${table.startsAt} <= interval '14 days'`),
+  ],
+);

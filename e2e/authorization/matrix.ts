@@ -3,6 +3,7 @@ import { invitationTokenFor, invite, roles } from '../sharing-builders.js';
 import { logTime } from '../time-builders.js';
 import { freshHostMember, mutate, unique, viewerKinds, type World } from './world.js';
 import { createProject, signUp } from '../builders.js';
+import { createPrivateTask, schedule, sharePrivateTask } from '../private-builders.js';
 
 // The authorization matrix: what each kind of viewer gets from every root field, every mutation
 // and every field of every object type of the composed API. matrix.test.ts walks the API schema
@@ -109,6 +110,13 @@ const seersData = cells({ all: 'null', seers: 'data' });
 /** A denied entity field: FORBIDDEN for everyone who may not see the object. */
 const seersOnly = cells({ seers: 'data', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' });
 const signedInData = cells({ signedIn: 'data', anonymous: 'UNAUTHENTICATED' });
+
+/** `privateTask(id:)` of the host admin's private task: its owner and the editor it is shared with. */
+const privateTaskReach = cells({ signedIn: 'null', hostAdmin: 'data', editor: 'data', anonymous: 'UNAUTHENTICATED' });
+const privateListReach = cells({ signedIn: 'empty', hostAdmin: 'data', editor: 'data', anonymous: 'UNAUTHENTICATED' });
+const privateTaskSeers = cells({ all: 'FORBIDDEN', hostAdmin: 'data', editor: 'data' });
+/** The viewer's calendar for January 2030, which holds the host admin's two seeded entries. */
+const calendarQuery = (inner: string) => (world: World) => `myCalendar(from: ${quote(world.calendarFrom)}, to: ${quote(world.calendarTo)}) { ${inner} }`;
 
 // Object types -----------------------------------------------------------------------------
 
@@ -416,6 +424,55 @@ export const typeRows: Record<string, TypeRow> = {
       },
     ],
   },
+  PrivateTask: {
+    fields: 'id title description status dueDate owner workspace viewerIsOwner sharedWith createdAt updatedAt',
+    targets: [
+      {
+        name: "the host admin's private task, shared with the editor",
+        routes: [
+          { query: (world) => `privateTask(id: ${quote(world.privateTaskId)}) { SEL }`, path: ['privateTask'], reach: privateTaskReach },
+          { query: () => 'myPrivateTasks { nodes { SEL } }', path: ['myPrivateTasks', 'nodes', 0], reach: privateListReach },
+          { query: calendarQuery('privateTask { SEL }'), path: ['myCalendar', 1, 'privateTask'], reach: cells({ all: 'empty', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' }) },
+        ],
+        fields: privateTaskSeers,
+        overrides: { viewerIsOwner: cells({ all: 'FORBIDDEN', hostAdmin: { equals: true }, editor: { equals: false } }) },
+      },
+    ],
+  },
+  PrivateTaskConnection: {
+    fields: 'edges nodes pageInfo totalCount',
+    targets: [
+      {
+        name: "the viewer's private tasks",
+        routes: [{ query: () => 'myPrivateTasks { SEL }', path: ['myPrivateTasks'], reach: signedInData }],
+        fields: cells({ all: 'data' }),
+        overrides: { edges: cells({ all: 'empty', hostAdmin: 'data', editor: 'data' }), nodes: cells({ all: 'empty', hostAdmin: 'data', editor: 'data' }) },
+      },
+    ],
+  },
+  PrivateTaskEdge: {
+    fields: 'cursor node',
+    targets: [{ name: 'newest edge', routes: [{ query: () => 'myPrivateTasks { edges { SEL } }', path: ['myPrivateTasks', 'edges', 0], reach: privateListReach }], fields: cells({ all: 'data' }) }],
+  },
+  CalendarEntry: {
+    fields: 'id task privateTask start end createdAt updatedAt',
+    targets: [
+      {
+        name: "the host admin's entry for the assigned task",
+        routes: [{ query: calendarQuery('SEL'), path: ['myCalendar', 0], reach: cells({ all: 'empty', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' }) }],
+        fields: cells({ all: 'data' }),
+        overrides: { privateTask: cells({ all: 'null' }) },
+      },
+      {
+        name: "the host admin's entry for the private task",
+        routes: [{ query: calendarQuery('SEL'), path: ['myCalendar', 1], reach: cells({ all: 'empty', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' }) }],
+        fields: cells({ all: 'data' }),
+        overrides: { task: cells({ all: 'null' }) },
+      },
+    ],
+  },
+  CalendarEntryPayload: { fields: 'calendarEntry userErrors', viaMutations: true },
+  PrivateTaskPayload: { fields: 'privateTask userErrors', viaMutations: true },
   AcceptInvitationPayload: { fields: 'project placementWorkspace userErrors', viaMutations: true },
   InvitationPayload: { fields: 'invitation userErrors', viaMutations: true },
   LogOutPayload: { fields: 'loggedOut', viaMutations: true },
@@ -453,6 +510,15 @@ export const queryRows: Record<string, QueryCase[]> = {
     { name: 'the unassigned task', args: (world) => `id: ${quote(world.hiddenTaskId)}`, expect: cells({ seers: 'data', assignee: 'null', outside: 'null', anonymous: 'UNAUTHENTICATED' }) },
   ],
   myTimeEntries: [{ name: 'own entries', args: () => '', expect: signedInData }],
+  myPrivateTasks: [{ name: 'own and shared', args: () => '', expect: signedInData }],
+  privateTask: [{ name: "the host admin's private task", args: (world) => `id: ${quote(world.privateTaskId)}`, expect: privateTaskReach }],
+  myCalendar: [
+    {
+      name: 'January 2030',
+      args: (world) => `from: ${quote(world.calendarFrom)}, to: ${quote(world.calendarTo)}`,
+      expect: cells({ signedIn: 'empty', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' }),
+    },
+  ],
   explainTaskAccess: [{ name: 'the assignee and the unassigned task', args: (world) => `taskId: ${quote(world.hiddenTaskId)}, accountId: ${quote(world.accounts.assignee.id)}`, expect: explainReach }],
 };
 
@@ -485,6 +551,11 @@ const taskWorkers = cells({ all: 'FORBIDDEN', seers: 'data', anonymous: 'UNAUTHE
 
 const hostAdminToken = (world: World) => world.accounts.hostAdmin.token;
 const freshInvitation = async (world: World) => (await invite(world.graph, hostAdminToken(world), world.projectId, `${unique('invitee')}@example.com`)).invitationId;
+
+/** Changes to the host admin's private task: its owner may, the editor it is shared with only reads it, and others do not see it. */
+const privateTaskOwnerOnly = cells({ signedIn: 'PRIVATE_TASK_NOT_FOUND', hostAdmin: 'data', editor: 'NOT_PRIVATE_TASK_OWNER', anonymous: 'UNAUTHENTICATED' });
+/** Only the entry's owner finds it. */
+const calendarOwnerOnly = cells({ signedIn: 'CALENDAR_ENTRY_NOT_FOUND', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' });
 
 /** Mutation cells run in this order, each row for every viewer kind before the next row. */
 export const mutationRows: Record<string, MutationCase[]> = {
@@ -622,6 +693,62 @@ export const mutationRows: Record<string, MutationCase[]> = {
       call: async (world) => ({ input: { timeEntryId: await logTime(world.graph, hostAdminToken(world), { taskId: world.visibleTaskId, entryDate: '2030-01-04', durationMinutes: 5 }) } }),
       // An entry the viewer may not see is reported as not found, as an ID of no entry would be.
       expect: cells({ signedIn: 'TIME_ENTRY_NOT_FOUND', managers: 'data', anonymous: 'UNAUTHENTICATED' }),
+    },
+  ],
+  createPrivateTask: [{ name: 'in the current workspace', call: () => ({ input: { title: unique('Private') } }), expect: signedInData }],
+  updatePrivateTask: [{ name: "the host admin's private task, same title", call: (world) => ({ input: { privateTaskId: world.privateTaskId, title: world.privateTaskTitle } }), expect: privateTaskOwnerOnly }],
+  // The host admin's cell runs first and shares the task with the host outsider, who from then on reads it but may not share it.
+  sharePrivateTask: [
+    {
+      name: "the host admin's private task with the host outsider",
+      call: (world) => ({ input: { privateTaskId: world.privateTaskId, accountId: world.accounts.hostOutsider.id } }),
+      expect: cells({ signedIn: 'PRIVATE_TASK_NOT_FOUND', hostAdmin: 'data', editor: 'NOT_PRIVATE_TASK_OWNER', hostOutsider: 'NOT_PRIVATE_TASK_OWNER', anonymous: 'UNAUTHENTICATED' }),
+    },
+    {
+      name: "the host admin's private task with the external collaborator",
+      call: (world) => ({ input: { privateTaskId: world.privateTaskId, accountId: world.accounts.collaborator.id } }),
+      expect: cells({ signedIn: 'PRIVATE_TASK_NOT_FOUND', hostAdmin: 'NOT_A_WORKSPACE_MEMBER', editor: 'NOT_PRIVATE_TASK_OWNER', hostOutsider: 'NOT_PRIVATE_TASK_OWNER', anonymous: 'UNAUTHENTICATED' }),
+    },
+  ],
+  // Runs right after sharePrivateTask and takes the host outsider off the private task again.
+  unsharePrivateTask: [{ name: "the host admin's private task from the host outsider", call: (world) => ({ input: { privateTaskId: world.privateTaskId, accountId: world.accounts.hostOutsider.id } }), expect: privateTaskOwnerOnly }],
+  deletePrivateTask: [
+    {
+      name: 'a new private task of the host admin, shared with the editor',
+      call: async (world) => {
+        const privateTaskId = await createPrivateTask(world.graph, hostAdminToken(world), { title: unique('Doomed private') });
+        await sharePrivateTask(world.graph, hostAdminToken(world), privateTaskId, world.accounts.editor.id);
+        return { input: { privateTaskId } };
+      },
+      expect: privateTaskOwnerOnly,
+    },
+  ],
+  scheduleTask: [
+    {
+      name: 'the assigned task',
+      call: (world) => ({ input: { taskId: world.visibleTaskId, start: '2030-02-02T09:00:00.000Z', end: '2030-02-02T10:00:00.000Z' } }),
+      expect: cells({ all: 'TASK_NOT_FOUND', seers: 'data', anonymous: 'UNAUTHENTICATED' }),
+    },
+    {
+      name: "the host admin's private task",
+      call: (world) => ({ input: { privateTaskId: world.privateTaskId, start: '2030-02-03T09:00:00.000Z', end: '2030-02-03T10:00:00.000Z' } }),
+      expect: cells({ all: 'PRIVATE_TASK_NOT_FOUND', hostAdmin: 'data', editor: 'data', anonymous: 'UNAUTHENTICATED' }),
+    },
+  ],
+  rescheduleCalendarEntry: [
+    {
+      name: "the host admin's entry, same times",
+      call: (world) => ({ input: { calendarEntryId: world.calendarEntryId, start: world.calendarEntryStart, end: world.calendarEntryEnd } }),
+      expect: calendarOwnerOnly,
+    },
+  ],
+  unscheduleCalendarEntry: [
+    {
+      name: 'a new entry of the host admin',
+      call: async (world) => ({
+        input: { calendarEntryId: await schedule(world.graph, hostAdminToken(world), { taskId: world.visibleTaskId, start: '2030-02-04T09:00:00.000Z', end: '2030-02-04T10:00:00.000Z' }) },
+      }),
+      expect: calendarOwnerOnly,
     },
   ],
 };

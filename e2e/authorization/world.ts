@@ -3,6 +3,7 @@ import { addWorkspaceMember, assignTask, createProject, createTask, dataOf, join
 import type { TestGraph } from '../harness.js';
 import { accept, invite, roles } from '../sharing-builders.js';
 import { logTime, viewerOf } from '../time-builders.js';
+import { createPrivateTask, schedule, sharePrivateTask } from '../private-builders.js';
 import type { Viewer } from '../../subgraphs/common/viewer.js';
 import type { ViewerKind } from './matrix.js';
 
@@ -19,6 +20,17 @@ export interface World {
   hiddenTaskId: string;
   /** Logged by the host admin on the visible task. */
   timeEntryId: string;
+  /** A private task of the host admin, shared with the editor. */
+  privateTaskId: string;
+  privateTaskTitle: string;
+  /** The host admin's calendar entry for the visible task, in `calendarFrom`..`calendarTo`. */
+  calendarEntryId: string;
+  calendarEntryStart: string;
+  calendarEntryEnd: string;
+  /** The host admin's later calendar entry for the private task. */
+  privateCalendarEntryId: string;
+  calendarFrom: string;
+  calendarTo: string;
   /** A custom role of the host workspace. */
   customRoleId: string;
   customRoleName: string;
@@ -88,6 +100,14 @@ export async function seedWorld(graph: TestGraph): Promise<World> {
   await assignTask(graph, hostAdmin.token, visibleTaskId, assignee.id);
   const timeEntryId = await logTime(graph, hostAdmin.token, { taskId: visibleTaskId, entryDate: '2030-01-02', durationMinutes: 45, note: 'Host work' });
 
+  const privateTaskTitle = 'Private plan';
+  const privateTaskId = await createPrivateTask(graph, hostAdmin.token, { title: privateTaskTitle, description: 'Only for me and Ed', dueDate: '2030-03-31' });
+  await sharePrivateTask(graph, hostAdmin.token, privateTaskId, editor.id);
+  const calendarEntryStart = '2030-01-07T09:00:00.000Z';
+  const calendarEntryEnd = '2030-01-07T11:00:00.000Z';
+  const calendarEntryId = await schedule(graph, hostAdmin.token, { taskId: visibleTaskId, start: calendarEntryStart, end: calendarEntryEnd });
+  const privateCalendarEntryId = await schedule(graph, hostAdmin.token, { privateTaskId, start: '2030-01-08T09:00:00.000Z', end: '2030-01-08T10:00:00.000Z' });
+
   await mutate(graph, hostAdmin.token, 'removeProjectMember', 'ProjectMemberInput', { projectId, accountId: removed.id }, 'project { id }');
 
   const customRoleName = 'Matrix reviewer';
@@ -105,6 +125,14 @@ export async function seedWorld(graph: TestGraph): Promise<World> {
     visibleTaskId,
     hiddenTaskId,
     timeEntryId,
+    privateTaskId,
+    privateTaskTitle,
+    calendarEntryId,
+    calendarEntryStart,
+    calendarEntryEnd,
+    privateCalendarEntryId,
+    calendarFrom: '2030-01-01T00:00:00.000Z',
+    calendarTo: '2030-02-01T00:00:00.000Z',
     customRoleId: role.role.id,
     customRoleName,
     pendingInvitationToken: pending.token,

@@ -38,7 +38,7 @@ export const userErrorCodes = {
   ALREADY_WORKSPACE_MEMBER: 'The account is already a member of the workspace.',
   NO_CURRENT_WORKSPACE: 'The session has no current workspace; switch to one first.',
   PROJECT_ARCHIVED: 'The project is archived, so it can no longer be changed.',
-  NOT_A_WORKSPACE_MEMBER: 'The account is not a member of the project\'s host workspace.',
+  NOT_A_WORKSPACE_MEMBER: "The account is not a member of the workspace in question: the project's host workspace, or the workspace of a private task.",
   ALREADY_PROJECT_MEMBER: 'The account is already a member of the project.',
   NOT_A_PROJECT_MEMBER: 'The account is not a member of the project.',
   TIMER_ALREADY_RUNNING: 'The viewer already has a running timer; stop it with stopTimer first.',
@@ -62,6 +62,11 @@ export const userErrorCodes = {
   ROLE_BUILT_IN: 'Built-in project roles cannot be changed or deleted.',
   ROLE_IN_USE: 'Members or invitations still hold the project role, so a replacement role is needed.',
   INVALID_REPLACEMENT_ROLE: 'The replacement role is missing from the workspace, is the same role, or differs in whether it applies to external members.',
+  PRIVATE_TASK_NOT_FOUND: 'No private task with this ID exists that the viewer may see.',
+  NOT_PRIVATE_TASK_OWNER: "Only the private task's owner may change, delete or share it.",
+  PRIVATE_SHARING_NOT_IN_PLAN: "The workspace's plan does not include sharing private tasks; any paid plan or a trial does.",
+  TASK_NOT_FOUND: 'No task with this ID exists that the viewer may see.',
+  CALENDAR_ENTRY_NOT_FOUND: "No calendar entry with this ID exists in the viewer's calendar for a task the viewer may still see.",
   PERMISSION_NOT_FOR_EXTERNALS: 'A project role for external members cannot let them edit the project or open its settings.',
 } as const;
 

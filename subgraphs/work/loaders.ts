@@ -9,6 +9,8 @@ import { createLoader, groupBy, indexBy } from '../common/loaders.js';
 import { createProjectAccessLoader } from '../common/project-access.js';
 import type { PageRequest } from './task/pagination.js';
 import { createTimeLoaders } from './time/loaders.js';
+import { createPrivateTaskLoaders } from './private/loaders.js';
+import { createCalendarLoaders } from './calendar/loaders.js';
 
 export type TaskRow = typeof tasks.$inferSelect;
 export type AssigneeRow = typeof taskAssignees.$inferSelect;
@@ -44,6 +46,8 @@ export function createWorkLoaders(context: RequestContext) {
 
   return {
     ...createTimeLoaders(context),
+    ...createPrivateTaskLoaders(context),
+    ...createCalendarLoaders(context),
     projectAccessById: createProjectAccessLoader(context),
 
     tasksById: createLoader<TaskRow | null>(async (ids) => {

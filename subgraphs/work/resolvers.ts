@@ -9,6 +9,8 @@ import { loadVisibleTask } from './task/visibility.js';
 import { assignTask, createTask, unassignTask, updateTask } from './task/service.js';
 import { timeFieldResolvers, timeTypeResolvers } from './time/resolvers.js';
 import { explainFieldResolvers } from './explain/resolvers.js';
+import { privateFieldResolvers, privateTypeResolvers } from './private/resolvers.js';
+import { calendarFieldResolvers, calendarTypeResolvers } from './calendar/resolvers.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
@@ -40,10 +42,14 @@ export const workResolvers: GraphQLResolverMap<Context> = {
     ...timeFieldResolvers.Query,
     task: (_parent, { id }, context) => loadVisibleTask(parseId(id, 'id'), context),
     ...explainFieldResolvers.Query,
+    ...privateFieldResolvers.Query,
+    ...calendarFieldResolvers.Query,
   },
 
   Mutation: {
     ...timeFieldResolvers.Mutation,
+    ...privateFieldResolvers.Mutation,
+    ...calendarFieldResolvers.Mutation,
     createTask: async (_parent, { input }, context) => {
       const access = (await context.loaders.projectAccessById.load(parseId(input.projectId, 'input.projectId')))!;
       return taskPayload(await createTask(context.db, context.viewer!, access, input));
@@ -88,6 +94,8 @@ export const workResolvers: GraphQLResolverMap<Context> = {
   },
 
   ...timeTypeResolvers,
+  ...privateTypeResolvers,
+  ...calendarTypeResolvers,
 
   TaskAssignment: {
     account: (assignment: AssigneeRow) => ({ __typename: 'Account', id: assignment.accountId }),

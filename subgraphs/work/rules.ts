@@ -6,6 +6,8 @@ import type { WorkLoaders } from './loaders.js';
 import { timeFieldRules, timeTypeRules } from './time/rules.js';
 import { loadVisibleTask } from './task/visibility.js';
 import { explainFieldRules, explainTypeRules } from './explain/resolvers.js';
+import { privateFieldRules, privateTypeRules } from './private/rules.js';
+import { calendarFieldRules, calendarTypeRules } from './calendar/rules.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
@@ -32,9 +34,11 @@ const canEditInputTask = accessRule<Context>('canEditInputTask', 'strict', async
 
 export const workRules = {
   ...federationRules,
-  Query: { ...federationRules.Query, task: isAuthenticated, ...timeFieldRules.Query, ...explainFieldRules.Query },
+  Query: { ...federationRules.Query, task: isAuthenticated, ...timeFieldRules.Query, ...explainFieldRules.Query, ...privateFieldRules.Query, ...calendarFieldRules.Query },
   Mutation: {
     ...timeFieldRules.Mutation,
+    ...privateFieldRules.Mutation,
+    ...calendarFieldRules.Mutation,
     createTask: canEditInputProject,
     updateTask: canEditInputTask,
     assignTask: canEditInputTask,
@@ -51,4 +55,6 @@ export const workRules = {
   UserError: allow,
   ...timeTypeRules,
   ...explainTypeRules,
+  ...privateTypeRules,
+  ...calendarTypeRules,
 };

@@ -24,7 +24,7 @@ const archivedError = (field: string) =>
   userError('PROJECT_ARCHIVED', ['input', field], "The task's project is archived; restore the project with unarchiveProject before changing its tasks.");
 
 /** Checks the fields an input sets; returns the values to write, or the user errors. */
-function checkTaskFields(input: TaskFields): Partial<typeof tasks.$inferInsert> | UserError[] {
+export function checkTaskFields(input: TaskFields): Partial<typeof tasks.$inferInsert> | UserError[] {
   const values: Partial<typeof tasks.$inferInsert> = {};
   const problems: UserError[] = [];
 
