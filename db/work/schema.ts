@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Tables of the work subgraph. Project and account ids point into other subgraphs'
@@ -144,4 +144,42 @@ export const calendarEntries = work.table(
     check('calendar_entries_end_after_start', sql`${table.endsAt} > ${table.startsAt}`),
     check('calendar_entries_at_most_14_days', sql`${table.endsAt} - ${table.startsAt} <= interval '14 days'`),
   ],
+);
+
+/**
+ * A comment on a project, or on one of its tasks when `task_id` is set. An internal comment is
+ * for members of the host side only: external members never see it.
+ */
+export const comments = work.table(
+  'comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Creation order, exact where timestamps may tie; comment lists page by it, oldest first.
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull().unique(),
+    projectId: uuid('project_id').notNull(),
+    taskId: uuid('task_id').references(() => tasks.id, { onDelete: 'cascade' }),
+    authorAccountId: uuid('author_account_id').notNull(),
+    body: text('body').notNull(),
+    isInternal: boolean('is_internal').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Serves a project's own comments and a task's comments, both in creation order.
+    index('comments_project_id_seq_idx').on(table.projectId, table.seq).where(sql`${table.taskId} is null`),
+    index('comments_task_id_seq_idx').on(table.taskId, table.seq),
+    check('comments_body_not_blank', sql`btrim(${table.body}) <> ''`),
+  ],
+);
+
+/** The project members that a comment mentions. */
+export const commentMentions = work.table(
+  'comment_mentions',
+  {
+    commentId: uuid('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.commentId, table.accountId] }), index('comment_mentions_account_id_idx').on(table.accountId)],
 );

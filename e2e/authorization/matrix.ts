@@ -173,7 +173,7 @@ export const typeRows: Record<string, TypeRow> = {
     ],
   },
   Project: {
-    fields: 'id name hostWorkspace archivedAt members invitations viewerRole viewerIsExternal viewerIsMember createdBy createdAt tasks timeEntries',
+    fields: 'id name hostWorkspace archivedAt members invitations viewerRole viewerIsExternal viewerIsMember createdBy createdAt tasks timeEntries comments mentionableMembers',
     targets: [
       {
         name: 'the host project',
@@ -191,7 +191,7 @@ export const typeRows: Record<string, TypeRow> = {
     ],
   },
   Task: {
-    fields: 'id project title description status dueDate assignees assignments createdBy createdAt updatedAt timeEntries',
+    fields: 'id project title description status dueDate assignees assignments createdBy createdAt updatedAt timeEntries comments',
     targets: [
       {
         name: 'the task assigned to the assignee',
@@ -471,6 +471,61 @@ export const typeRows: Record<string, TypeRow> = {
       },
     ],
   },
+  Comment: {
+    fields: 'id project task author body isInternal mentions createdAt updatedAt',
+    targets: [
+      {
+        name: 'the public comment on the host project',
+        routes: [viaProject('comments { nodes { SEL } }', ['comments', 'nodes', 0])],
+        fields: cells({ all: 'data' }),
+        overrides: { task: cells({ all: 'null' }), isInternal: cells({ all: { equals: false } }) },
+      },
+      {
+        name: 'the internal comment on the host project',
+        // Oldest first: second for internal viewers, and left out for external members.
+        routes: [viaProject('comments { nodes { SEL } }', ['comments', 'nodes', 1], cells({ managers: 'data', externals: 'empty', outside: 'null', anonymous: 'UNAUTHENTICATED' }))],
+        fields: cells({ all: 'data' }),
+        overrides: { task: cells({ all: 'null' }), isInternal: cells({ all: { equals: true } }) },
+      },
+      {
+        name: 'the public comment on the assigned task',
+        routes: [viaTask((world) => world.visibleTaskId, 'comments { nodes { SEL } }', ['comments', 'nodes', 0], projectReach)],
+        fields: cells({ all: 'data' }),
+        overrides: { isInternal: cells({ all: { equals: false } }) },
+      },
+      {
+        name: 'the internal comment on the assigned task',
+        routes: [
+          viaTask((world) => world.visibleTaskId, 'comments { nodes { SEL } }', ['comments', 'nodes', 1], cells({ managers: 'data', externals: 'empty', outside: 'null', anonymous: 'UNAUTHENTICATED' })),
+        ],
+        fields: cells({ all: 'data' }),
+        overrides: { isInternal: cells({ all: { equals: true } }) },
+      },
+    ],
+  },
+  CommentConnection: {
+    fields: 'edges nodes pageInfo totalCount',
+    targets: [
+      {
+        name: "the host project's comments",
+        routes: [viaProject('comments { SEL }', ['comments'])],
+        fields: cells({ all: 'data' }),
+        // External members do not count the internal comment.
+        overrides: { totalCount: cells({ all: { equals: 2 }, externals: { equals: 1 } }) },
+      },
+      {
+        name: "the assigned task's comments",
+        routes: [viaTask((world) => world.visibleTaskId, 'comments { SEL }', ['comments'], projectReach)],
+        fields: cells({ all: 'data' }),
+        overrides: { totalCount: cells({ all: { equals: 2 }, externals: { equals: 1 } }) },
+      },
+    ],
+  },
+  CommentEdge: {
+    fields: 'cursor node',
+    targets: [{ name: 'oldest comment edge of the host project', routes: [viaProject('comments { edges { SEL } }', ['comments', 'edges', 0])], fields: cells({ all: 'data' }) }],
+  },
+  CommentPayload: { fields: 'comment userErrors', viaMutations: true },
   CalendarEntryPayload: { fields: 'calendarEntry userErrors', viaMutations: true },
   PrivateTaskPayload: { fields: 'privateTask userErrors', viaMutations: true },
   AcceptInvitationPayload: { fields: 'project placementWorkspace userErrors', viaMutations: true },
@@ -721,6 +776,30 @@ export const mutationRows: Record<string, MutationCase[]> = {
         return { input: { privateTaskId } };
       },
       expect: privateTaskOwnerOnly,
+    },
+  ],
+  createComment: [
+    { name: 'a public comment on the host project', call: (world) => ({ input: { projectId: world.projectId, body: unique('Comment') } }), expect: taskWorkers },
+    { name: 'a public comment on the assigned task', call: (world) => ({ input: { taskId: world.visibleTaskId, body: unique('Comment') } }), expect: taskWorkers },
+    // External members may not write internal comments.
+    { name: 'an internal comment on the host project', call: (world) => ({ input: { projectId: world.projectId, body: unique('Internal'), isInternal: true } }), expect: managersOnly },
+  ],
+  updateComment: [
+    {
+      name: "the host admin's public comment, same text",
+      call: (world) => ({ input: { commentId: world.projectCommentId, body: 'Welcome, @Cleo' } }),
+      expect: cells({ signedIn: 'COMMENT_NOT_FOUND', hostAdmin: 'data', editor: 'NOT_COMMENT_AUTHOR', externals: 'NOT_COMMENT_AUTHOR', anonymous: 'UNAUTHENTICATED' }),
+    },
+  ],
+  deleteComment: [
+    {
+      name: "a new public comment of the editor's",
+      call: async (world) => {
+        const created = await mutate(world.graph, world.accounts.editor.token, 'createComment', 'CreateCommentInput', { projectId: world.projectId, body: unique('Doomed comment') }, 'comment { id }');
+        return { input: { commentId: created.comment.id } };
+      },
+      // The author and the host admin may delete it; others who see it are told they are not its author.
+      expect: cells({ signedIn: 'COMMENT_NOT_FOUND', hostAdmin: 'data', editor: 'data', externals: 'NOT_COMMENT_AUTHOR', anonymous: 'UNAUTHENTICATED' }),
     },
   ],
   scheduleTask: [

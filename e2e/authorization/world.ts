@@ -31,6 +31,11 @@ export interface World {
   privateCalendarEntryId: string;
   calendarFrom: string;
   calendarTo: string;
+  /** The host admin's comments: on the project a public one (mentioning the collaborator) then an internal one, and the same on the visible task. */
+  projectCommentId: string;
+  internalProjectCommentId: string;
+  taskCommentId: string;
+  internalTaskCommentId: string;
   /** A custom role of the host workspace. */
   customRoleId: string;
   customRoleName: string;
@@ -108,6 +113,13 @@ export async function seedWorld(graph: TestGraph): Promise<World> {
   const calendarEntryId = await schedule(graph, hostAdmin.token, { taskId: visibleTaskId, start: calendarEntryStart, end: calendarEntryEnd });
   const privateCalendarEntryId = await schedule(graph, hostAdmin.token, { privateTaskId, start: '2030-01-08T09:00:00.000Z', end: '2030-01-08T10:00:00.000Z' });
 
+  const comment = async (target: Record<string, unknown>, body: string, isInternal: boolean, mentionAccountIds: string[] = []) =>
+    (await mutate(graph, hostAdmin.token, 'createComment', 'CreateCommentInput', { ...target, body, isInternal, mentionAccountIds }, 'comment { id }')).comment.id as string;
+  const projectCommentId = await comment({ projectId }, 'Welcome, @Cleo', false, [collaborator.id]);
+  const internalProjectCommentId = await comment({ projectId }, 'Budget is tight', true, [editor.id]);
+  const taskCommentId = await comment({ taskId: visibleTaskId }, 'Please start', false, [assignee.id]);
+  const internalTaskCommentId = await comment({ taskId: visibleTaskId }, 'Check their work', true, [editor.id]);
+
   await mutate(graph, hostAdmin.token, 'removeProjectMember', 'ProjectMemberInput', { projectId, accountId: removed.id }, 'project { id }');
 
   const customRoleName = 'Matrix reviewer';
@@ -133,6 +145,10 @@ export async function seedWorld(graph: TestGraph): Promise<World> {
     privateCalendarEntryId,
     calendarFrom: '2030-01-01T00:00:00.000Z',
     calendarTo: '2030-02-01T00:00:00.000Z',
+    projectCommentId,
+    internalProjectCommentId,
+    taskCommentId,
+    internalTaskCommentId,
     customRoleId: role.role.id,
     customRoleName,
     pendingInvitationToken: pending.token,

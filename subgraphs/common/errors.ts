@@ -67,6 +67,9 @@ export const userErrorCodes = {
   PRIVATE_SHARING_NOT_IN_PLAN: "The workspace's plan does not include sharing private tasks; any paid plan or a trial does.",
   TASK_NOT_FOUND: 'No task with this ID exists that the viewer may see.',
   CALENDAR_ENTRY_NOT_FOUND: "No calendar entry with this ID exists in the viewer's calendar for a task the viewer may still see.",
+  COMMENT_NOT_FOUND: 'No comment with this ID exists that the viewer may see.',
+  NOT_COMMENT_AUTHOR: "Only the comment's author may change it, and only its author or an admin of the project's host workspace may delete it.",
+  MENTION_NOT_ALLOWED: 'An internal comment may mention only internal members of the project, not external ones.',
   PERMISSION_NOT_FOR_EXTERNALS: 'A project role for external members cannot let them edit the project or open its settings.',
 } as const;
 

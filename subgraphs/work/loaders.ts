@@ -11,6 +11,7 @@ import type { PageRequest } from './task/pagination.js';
 import { createTimeLoaders } from './time/loaders.js';
 import { createPrivateTaskLoaders } from './private/loaders.js';
 import { createCalendarLoaders } from './calendar/loaders.js';
+import { createCommentLoaders } from './comment/loaders.js';
 
 export type TaskRow = typeof tasks.$inferSelect;
 export type AssigneeRow = typeof taskAssignees.$inferSelect;
@@ -48,6 +49,7 @@ export function createWorkLoaders(context: RequestContext) {
     ...createTimeLoaders(context),
     ...createPrivateTaskLoaders(context),
     ...createCalendarLoaders(context),
+    ...createCommentLoaders(context),
     projectAccessById: createProjectAccessLoader(context),
 
     tasksById: createLoader<TaskRow | null>(async (ids) => {

@@ -11,6 +11,7 @@ import { timeFieldResolvers, timeTypeResolvers } from './time/resolvers.js';
 import { explainFieldResolvers } from './explain/resolvers.js';
 import { privateFieldResolvers, privateTypeResolvers } from './private/resolvers.js';
 import { calendarFieldResolvers, calendarTypeResolvers } from './calendar/resolvers.js';
+import { commentFieldResolvers, commentTypeResolvers } from './comment/resolvers.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
@@ -50,6 +51,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
     ...timeFieldResolvers.Mutation,
     ...privateFieldResolvers.Mutation,
     ...calendarFieldResolvers.Mutation,
+    ...commentFieldResolvers.Mutation,
     createTask: async (_parent, { input }, context) => {
       const access = (await context.loaders.projectAccessById.load(parseId(input.projectId, 'input.projectId')))!;
       return taskPayload(await createTask(context.db, context.viewer!, access, input));
@@ -70,6 +72,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
 
   Task: {
     ...timeFieldResolvers.Task,
+    ...commentFieldResolvers.Task,
     __resolveReference: (reference: { id: string }, context: Context) => loadVisibleTask(reference.id, context),
     project: (task: TaskRow) => ({ __typename: 'Project', id: task.projectId }),
     assignees: async (task: TaskRow, _args, context) =>
@@ -80,6 +83,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
 
   Project: {
     ...timeFieldResolvers.Project,
+    ...commentFieldResolvers.Project,
     __resolveReference: async (reference: { id: string }, context: Context) =>
       (await context.loaders.projectAccessById.load(reference.id))?.canSee ? { id: reference.id } : null,
     tasks: async (project: { id: string }, { first, after }, context): Promise<ConnectionSource> => {
@@ -96,6 +100,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
   ...timeTypeResolvers,
   ...privateTypeResolvers,
   ...calendarTypeResolvers,
+  ...commentTypeResolvers,
 
   TaskAssignment: {
     account: (assignment: AssigneeRow) => ({ __typename: 'Account', id: assignment.accountId }),

@@ -8,6 +8,7 @@ import { loadVisibleTask } from './task/visibility.js';
 import { explainFieldRules, explainTypeRules } from './explain/resolvers.js';
 import { privateFieldRules, privateTypeRules } from './private/rules.js';
 import { calendarFieldRules, calendarTypeRules } from './calendar/rules.js';
+import { commentFieldRules, commentTypeRules } from './comment/rules.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
@@ -39,6 +40,7 @@ export const workRules = {
     ...timeFieldRules.Mutation,
     ...privateFieldRules.Mutation,
     ...calendarFieldRules.Mutation,
+    ...commentFieldRules.Mutation,
     createTask: canEditInputProject,
     updateTask: canEditInputTask,
     assignTask: canEditInputTask,
@@ -57,4 +59,5 @@ export const workRules = {
   ...explainTypeRules,
   ...privateTypeRules,
   ...calendarTypeRules,
+  ...commentTypeRules,
 };
