@@ -17,8 +17,8 @@ const denied = (message: string) => new HttpError(403, 'FORBIDDEN', message);
 
 /**
  * Returns the viewer a view-as request runs as, or the caller unchanged without the header.
- * The caller must be an admin of the project's host workspace and the account a member of the
- * project; anything else, an unknown project included, is 403 FORBIDDEN. Each accepted request
+ * The caller must be an admin of the project's host workspace, and the account a member of the
+ * project. Anything else, an unknown project included, is 403 FORBIDDEN. Each accepted request
  * is written to the audit log once, before the operation runs.
  */
 export async function applyViewAs(
@@ -56,7 +56,7 @@ export async function applyViewAs(
   };
 }
 
-/** What a view-as operation may select, per type: reading the one project or its tasks, and no private data of the member. */
+/** Fields a view-as operation may select, per type: the one project or its tasks, and no private data of the member. */
 const allowedFields: Record<string, ReadonlySet<string>> = {
   Query: new Set(['project', 'task', '__typename']),
   Workspace: new Set(['id', 'name', 'logoUrl', '__typename']),

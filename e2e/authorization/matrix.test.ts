@@ -156,7 +156,7 @@ const gatewayQuery = async (kind: ViewerKind, query: string): Promise<Response> 
 };
 
 describe('coverage', () => {
-  test('every object type and field of the API schema has a row, and every row names a real one', () => {
+  test('matrix rows match the API schema', () => {
     const problems: string[] = [];
     for (const type of objectTypes) {
       if (rootNames.has(type.name)) continue;

@@ -47,7 +47,7 @@ function requestBody(operation: Operation, data: SeededData): string {
 }
 
 /**
- * Sends each operation to each target twice and fails unless every answer has no error, passes
+ * Sends each operation to each target twice and fails unless every response has no error, passes
  * the operation's checks, is the same on every target, and repeats byte for byte (the load
  * generator compares every response with it). Returns the verified body per target and operation.
  */
@@ -59,10 +59,10 @@ async function verify(targets: RunningTarget[], data: SeededData, workDir: strin
       const first = await post(target.url, operation.query, operation.variables(data), operation.token(data));
       const second = await post(target.url, operation.query, operation.variables(data), operation.token(data));
       const where = `${operation.name} on ${target.name}`;
-      if (first.status !== 200 || first.body.errors) throw new BenchFailure(`${where} answered HTTP ${first.status}: ${JSON.stringify(first.body.errors ?? first.text.slice(0, 300))}`);
+      if (first.status !== 200 || first.body.errors) throw new BenchFailure(`${where} responded with HTTP ${first.status}: ${JSON.stringify(first.body.errors ?? first.text.slice(0, 300))}`);
       const problems = operation.check(first.body.data, data);
       if (problems.length > 0) throw new BenchFailure(`${where} returned wrong data:\n  ${problems.join('\n  ')}`);
-      if (second.text !== first.text) throw new BenchFailure(`${where} answered differently to the same request twice, so responses cannot be checked under load.`);
+      if (second.text !== first.text) throw new BenchFailure(`${where} responded differently to the same request twice, so responses cannot be checked under load.`);
       if (!reference) {
         reference = { target: target.name, data: first.body.data };
       } else if (!isDeepStrictEqual(first.body.data, reference.data)) {

@@ -17,7 +17,7 @@ export interface AccessReason {
   message: string;
 }
 
-/** An answer of explainProjectAccess or explainTaskAccess, before the member reference is resolved. */
+/** A result of explainProjectAccess or explainTaskAccess, before the member reference is resolved. */
 export interface AccessExplanation {
   allowed: boolean;
   reasons: AccessReason[];
@@ -25,9 +25,9 @@ export interface AccessExplanation {
 }
 
 /**
- * The request as `accountId` would send it: same database and log, that account as viewer. Loaders
- * built on it decide exactly as they do for that account's own requests, which is what keeps an
- * explanation in line with what the graph does.
+ * Builds the request as `accountId` would send it: same database and log, that account as
+ * viewer. Loaders built on it decide exactly as for that account's own requests, so an
+ * explanation always agrees with what the graph does.
  */
 export function requestAs(context: RequestContext, accountId: string): RequestContext {
   return {

@@ -96,15 +96,15 @@ export const unauthenticated = () => codedError('UNAUTHENTICATED', 'Sign in firs
 
 export const forbidden = () => codedError('FORBIDDEN', 'You do not have access to this field or operation.');
 
-/** Whether an error's code may reach a client together with its message. */
+/** Tells whether an error's code may reach a client together with its message. */
 export function isClientSafeCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && code in errorCodes;
 }
 
-/** The SQLSTATE of a PostgreSQL error from either driver, or undefined for any other error. */
+/** Returns the SQLSTATE of a PostgreSQL error from either driver, or undefined for any other error. */
 export function sqlState(error: unknown): string | undefined {
   let current: unknown = error;
-  // drizzle wraps driver errors in DrizzleQueryError, whose `cause` holds the driver's error.
+  // drizzle wraps driver errors in DrizzleQueryError, whose `cause` is the driver's error.
   for (let depth = 0; depth < 3 && current && typeof current === 'object'; depth += 1) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;

@@ -3,9 +3,9 @@ import { jwtVerify, SignJWT } from 'jose';
 import type { Viewer } from './viewer.js';
 
 /**
- * The header in which the gateway sends a subgraph its signed assertion: a JWT (HS256,
- * keyed with that subgraph's own secret) naming the subgraph as audience, carrying the
- * viewer and the request id, and binding the SHA-256 of the exact request body.
+ * The header in which the gateway sends a subgraph its signed assertion. The assertion is a
+ * JWT (HS256, keyed with that subgraph's own secret) that names the subgraph as audience. It
+ * carries the viewer and the request id, and binds the SHA-256 of the exact request body.
  */
 export const GATEWAY_SIGNATURE_HEADER = 'tandem-gateway-signature';
 

@@ -4,7 +4,7 @@ import { projectMembershipsView, projectsView } from '../../db/sharing/contract.
 import type { RequestContext } from './context.js';
 import { createLoader, indexBy } from './loaders.js';
 
-/** What the viewer may do in one project, from the sharing and identity subgraphs' published views. */
+/** The viewer's permissions in one project, read from the sharing and identity subgraphs' published views. */
 export interface ProjectAccess {
   projectId: string;
   /** The host workspace. */
@@ -16,21 +16,21 @@ export interface ProjectAccess {
   workspaceRole: 'admin' | 'member' | null;
   /** Project members and admins of the host workspace see the project. */
   canSee: boolean;
-  /** Who may change the project's details. */
+  /** Permission to change the project's details. */
   canEdit: boolean;
-  /** Who may invite, add and remove members and change their roles. */
+  /** Permission to invite, add and remove members and change their roles. */
   canManageMembers: boolean;
   /** False when the viewer's project role limits them to the tasks they are assigned to. */
   seesAllTasks: boolean;
-  /** Who may create tasks, change them and assign them. */
+  /** Permission to create, change and assign tasks. */
   canEditTasks: boolean;
-  /** Who may delete the project's tasks. */
+  /** Permission to delete the project's tasks. */
   canDeleteTasks: boolean;
-  /** Who may comment on the project and its tasks. */
+  /** Permission to comment on the project and its tasks. */
   canComment: boolean;
-  /** Who may track their own time on the project's tasks. */
+  /** Permission to track one's own time on the project's tasks. */
   canTrackTime: boolean;
-  /** Who sees every member's time entries rather than only their own. */
+  /** Permission to read every member's time entries rather than only one's own. */
   canSeeOthersTime: boolean;
 }
 

@@ -6,7 +6,7 @@ import type { IdentityLoaders } from './loaders.js';
 
 type Context = SubgraphContext<IdentityLoaders>;
 
-/** The viewer is an admin of the workspace that `input.workspaceId` names. */
+/** Allows an admin of the workspace that `input.workspaceId` names. */
 const isAdminOfInputWorkspace = accessRule<Context>('isAdminOfInputWorkspace', 'strict', async (_parent, args, context) => {
   if (!context.viewer) return forbidden();
   const workspaceId = parseId(args.input?.workspaceId, 'input.workspaceId');
@@ -14,13 +14,13 @@ const isAdminOfInputWorkspace = accessRule<Context>('isAdminOfInputWorkspace', '
   return membership?.role === 'admin' ? true : forbidden();
 });
 
-/** The viewer is a member of the parent workspace. */
+/** Allows a member of the parent workspace. */
 const isMemberOfWorkspace = accessRule<Context>('isMemberOfWorkspace', 'strict', async (parent, _args, context) => {
   if (!context.viewer) return forbidden();
   return (await context.loaders.viewerMembershipByWorkspaceId.load(parent.id)) ? true : forbidden();
 });
 
-/** The viewer is the parent account, or shares a workspace or a project with it. */
+/** Allows the parent account itself, and anyone who shares a workspace or a project with it. */
 const sharesWithAccount = accessRule<Context>('sharesWithAccount', 'strict', async (parent, _args, context) => {
   if (!context.viewer) return forbidden();
   return (await context.loaders.sharesWithViewerByAccountId.load(parent.id)) ? true : forbidden();

@@ -40,7 +40,7 @@ export interface Service {
 
 /**
  * Runs the command of an npm script directly with node rather than through npm, so that the
- * measured process group holds only the service, and waits until its /health answers.
+ * measured process group contains only the service, and waits until its /health responds.
  */
 export async function startService(options: ServiceOptions): Promise<Service> {
   const scripts = (JSON.parse(readFileSync(join(options.repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -70,7 +70,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`${options.script} did not answer /health within 60 s; see ${options.logFile}.`);
+    if (Date.now() > deadline) throw new Error(`${options.script} did not respond on /health within 60 s; see ${options.logFile}.`);
     await sleep(100);
   }
   return { script: options.script, pid: child.pid!, child };

@@ -1,5 +1,5 @@
 // The ways of running Tandem that the benchmark compares. Each target starts on the benchmark's
-// database and answers GraphQL at one URL. To add one (the monolith baseline, Hive Gateway),
+// database and serves GraphQL at one URL. To add one (the monolith baseline, Hive Gateway),
 // add an entry to `targets` and name it in BENCH_TARGETS.
 import { join } from 'node:path';
 import { freePort, startService, stopServices, type Service } from './processes.js';
@@ -99,7 +99,7 @@ const deployed: TargetDefinition = {
 
 const embedded: TargetDefinition = {
   name: 'embedded',
-  description: 'gateway and three subgraphs in one process (npm start, scripts/start.ts, DEMO_DATA=false); subgraphs still answer over loopback HTTP',
+  description: 'gateway and three subgraphs in one process (npm start, scripts/start.ts, DEMO_DATA=false); subgraphs are still called over loopback HTTP',
   async start(environment) {
     const port = await freePort();
     const service = await startService({

@@ -144,6 +144,26 @@ export async function inviteExternalMember(
   });
 }
 
+/** Writes an audit event about one invitation, by the viewer, in its project's host workspace. */
+async function recordInvitationEvent(
+  tx: Transaction,
+  context: InvitationContext,
+  invitation: InvitationRow,
+  action: 'invitation_resent' | 'invitation_revoked',
+  change: { before: unknown; after: unknown },
+): Promise<void> {
+  const [project] = await tx.select({ workspaceId: projects.workspaceId }).from(projects).where(eq(projects.id, invitation.projectId));
+  await recordAuditEvent(tx, {
+    workspaceId: project!.workspaceId,
+    projectId: invitation.projectId,
+    actorAccountId: context.viewer.accountId,
+    action,
+    targetEmail: invitation.email,
+    targetId: invitation.id,
+    ...change,
+  });
+}
+
 /** Sends a pending or expired invitation again with a new token; the old link stops working. */
 export async function resendInvitation(context: InvitationContext, invitationId: string): Promise<InvitationRow | UserError> {
   return context.db.transaction(async (tx) => {
@@ -157,14 +177,7 @@ export async function resendInvitation(context: InvitationContext, invitationId:
       .set({ tokenHash, expiresAt: expiryFromNow(context.settings), sentCount: current!.sentCount + 1, lastSentAt: new Date() })
       .where(eq(invitations.id, invitationId))
       .returning();
-    const [project] = await tx.select({ workspaceId: projects.workspaceId }).from(projects).where(eq(projects.id, current!.projectId));
-    await recordAuditEvent(tx, {
-      workspaceId: project!.workspaceId,
-      projectId: current!.projectId,
-      actorAccountId: context.viewer.accountId,
-      action: 'invitation_resent',
-      targetEmail: current!.email,
-      targetId: current!.id,
+    await recordInvitationEvent(tx, context, current!, 'invitation_resent', {
       before: { expiresAt: current!.expiresAt, sentCount: current!.sentCount },
       after: { expiresAt: invitation!.expiresAt, sentCount: invitation!.sentCount },
     });
@@ -185,17 +198,7 @@ export async function revokeInvitation(context: InvitationContext, invitationId:
       .set({ revokedAt: new Date(), revokedBy: context.viewer.accountId })
       .where(eq(invitations.id, invitationId))
       .returning();
-    const [project] = await tx.select({ workspaceId: projects.workspaceId }).from(projects).where(eq(projects.id, current!.projectId));
-    await recordAuditEvent(tx, {
-      workspaceId: project!.workspaceId,
-      projectId: current!.projectId,
-      actorAccountId: context.viewer.accountId,
-      action: 'invitation_revoked',
-      targetEmail: current!.email,
-      targetId: current!.id,
-      before: { revokedAt: null },
-      after: { revokedAt: invitation!.revokedAt },
-    });
+    await recordInvitationEvent(tx, context, current!, 'invitation_revoked', { before: { revokedAt: null }, after: { revokedAt: invitation!.revokedAt } });
     return invitation!;
   });
 }
