@@ -7,8 +7,9 @@ import { rowsOf } from '../db/client.js';
 import { invitations, mailOutbox, projectMembers } from '../db/sharing/schema.js';
 import { hashInvitationToken } from '../subgraphs/common/invitation-token.js';
 import { createLogger } from '../subgraphs/common/logger.js';
-import { defaultMailFrom, parseSingleAddress } from '../subgraphs/sharing/mail/settings.js';
-import { startMailWorker } from '../subgraphs/sharing/mail/worker.js';
+import { defaultMailFrom, parseSingleAddress } from '../subgraphs/common/mail/settings.js';
+import { startMailWorker } from '../subgraphs/common/mail/worker.js';
+import { sharingOutbox } from '../subgraphs/sharing/outbox.js';
 import { archiveProject, assignTask, createProject, createTask, dataOf, expectUserError, singleErrorOf, signUp, type TestAccount } from './builders.js';
 import { entitiesBody, postSignedToSubgraph } from './fixtures.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from './harness.js';
@@ -88,7 +89,7 @@ test('sent invitation mail keeps no token', async () => {
   const directory = await mkdtemp(join(tmpdir(), 'tandem-attack-mail-'));
   const log = createLogger('attack-test');
   log.level = 'silent';
-  const worker = startMailWorker({ db: graph.database.db, settings: { kind: 'file', directory, from: defaultMailFrom }, log, pollIntervalMs: 3_600_000 });
+  const worker = startMailWorker({ db: graph.database.db, outbox: sharingOutbox, settings: { kind: 'file', directory, from: defaultMailFrom }, log, pollIntervalMs: 3_600_000 });
   try {
     await worker.drain();
     const files = await readdir(directory);

@@ -48,6 +48,9 @@ const supergraphPath = new URL('../schema/supergraph.graphql', import.meta.url);
 /** Starts the gateway over the committed supergraph, never over runtime introspection of subgraphs. */
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const log = options.log.child({ component: 'gateway' });
+  // @apollo/gateway otherwise probes cloud metadata addresses and reports usage metrics to Apollo's
+  // servers from every instance. Tandem sends nothing beyond the subgraphs it is configured with.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath, 'utf8'),
     buildService({ name }) {

@@ -53,8 +53,8 @@ async function signUp(name: string, email: string, workspaceName: string, invita
   return { token: data.signUp.accessToken as string, id: data.signUp.account.id as string, workspaceId: data.signUp.currentWorkspace.id as string, plan: data.signUp.currentWorkspace.plan as string };
 }
 
-/** Waits for the invitation e-mail to `email` and returns the token of its accept link. */
-async function invitationToken(email: string): Promise<string> {
+/** Waits up to 10 seconds for an e-mail to `email` in which `pattern` matches, newest first, and returns the match. */
+async function awaitEmail(email: string, pattern: RegExp, what: string): Promise<RegExpExecArray> {
   for (let attempt = 0; attempt < 40; attempt += 1) {
     const files = await readdir(mailDir).catch(() => [] as string[]);
     for (const file of files.filter((name) => name.endsWith('.eml')).sort().reverse()) {
@@ -62,12 +62,17 @@ async function invitationToken(email: string): Promise<string> {
       // Quoted-printable bodies wrap long lines with "=" at the end; unwrap them first.
       const text = message.replace(/=\r?\n/g, '');
       if (!new RegExp(`^To: .*${email.replace(/[.+]/g, '\\$&')}`, 'mi').test(text)) continue;
-      const token = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
-      if (token) return token;
+      const match = pattern.exec(text);
+      if (match) return match;
     }
     await sleep(250);
   }
-  throw new ScenarioFailure(`no invitation e-mail to ${email} appeared in ${mailDir} within 10 seconds`);
+  throw new ScenarioFailure(`no ${what} e-mail to ${email} appeared in ${mailDir} within 10 seconds`);
+}
+
+/** Waits for the invitation e-mail to `email` and returns the token of its accept link. */
+async function invitationToken(email: string): Promise<string> {
+  return (await awaitEmail(email, /\/invitations\/([A-Za-z0-9_-]{43})/, 'invitation'))[1]!;
 }
 
 async function main(): Promise<void> {
@@ -141,6 +146,50 @@ async function main(): Promise<void> {
     const [entry] = mine.myTimeEntries.nodes;
     check(entry.durationMinutes === minutes && entry.ownerWorkspace.id === agency.workspaceId && entry.project.id === project, `the ${who}'s entry is wrong`, entry);
   }
+
+  step('An agency colleague joins the project.');
+  const colleagueEmail = `ben.${run}@agency.example`;
+  const colleague = await signUp('Ben Colleague', colleagueEmail, `Ben ${run}`);
+  await call(`mutation($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { userErrors { code message } } }`, { input: { workspaceId: agency.workspaceId, email: colleagueEmail, role: 'MEMBER' } }, agency.token);
+  await call(`mutation($input: ProjectMemberInput!) { addProjectMember(input: $input) { userErrors { code message } } }`, { input: { projectId: project, accountId: colleague.id } }, agency.token);
+
+  step('The client comments on their task and mentions the colleague, who is notified in the app and by e-mail.');
+  const createComment = `mutation($input: CreateCommentInput!) { createComment(input: $input) { comment { id } userErrors { code message } } }`;
+  const clientComment = (await call(createComment, { input: { taskId: taskIds[0], body: 'Ben, can you check the moodboard?', mentionAccountIds: [colleague.id] } }, client.token)).createComment.comment.id as string;
+  const inbox = await call(`{ notifications(unreadOnly: true) { unreadCount nodes { kind actor { id } comment { id } } } }`, {}, colleague.token);
+  const mention = inbox.notifications.nodes.find((node: { comment: { id: string } | null }) => node.comment?.id === clientComment);
+  check(mention?.kind === 'MENTIONED' && mention.actor.id === client.id && inbox.notifications.unreadCount >= 1, 'the colleague was not notified of the mention', inbox);
+  await awaitEmail(colleagueEmail, /^Cleo Client mentioned you in a comment on "Moodboard"\./m, 'mention');
+
+  step('The colleague writes an internal comment on the freelancer\'s task; neither external sees it anywhere.');
+  const internal = (await call(createComment, { input: { taskId: taskIds[1], body: 'Internal: budget for this task is nearly spent.', isInternal: true } }, colleague.token)).createComment.comment.id as string;
+  for (const [who, account] of [['client', client], ['freelancer', freelancer]] as const) {
+    const seen = await call(
+      `query($task: ID!, $project: ID!) {
+        task(id: $task) { comments { totalCount nodes { id } } activity { nodes { comment { id } } } }
+        project(id: $project) { activity(first: 100) { nodes { comment { id } } } }
+        notifications { nodes { comment { id } } }
+      }`,
+      { task: taskIds[1], project },
+      account.token,
+    );
+    const ids = JSON.stringify(seen);
+    check(!ids.includes(internal), `the ${who} sees the internal comment`, seen);
+  }
+
+  step('The freelancer plans their task in their own calendar; the agency sees no change.');
+  const taskBefore = (await call(`query($id: ID!) { task(id: $id) { dueDate updatedAt } }`, { id: taskIds[1] }, agency.token)).task;
+  const start = `${today}T09:00:00.000Z`;
+  const end = `${today}T11:00:00.000Z`;
+  await call(`mutation($input: ScheduleTaskInput!) { scheduleTask(input: $input) { calendarEntry { id } userErrors { code message } } }`, { input: { taskId: taskIds[1], start, end } }, freelancer.token);
+  const day = { from: `${today}T00:00:00.000Z`, to: `${today}T23:59:59.000Z` };
+  const calendar = (account: { token: string }) => call(`query($from: DateTime!, $to: DateTime!) { myCalendar(from: $from, to: $to) { task { id } } }`, day, account.token);
+  const planned = await calendar(freelancer);
+  check(planned.myCalendar.some((entry: { task: { id: string } | null }) => entry.task?.id === taskIds[1]), 'the freelancer does not see the plan in their calendar', planned);
+  const agencyCalendar = await calendar(agency);
+  check(agencyCalendar.myCalendar.length === 0, 'the plan shows in the agency calendar', agencyCalendar);
+  const taskAfter = (await call(`query($id: ID!) { task(id: $id) { dueDate updatedAt } }`, { id: taskIds[1] }, agency.token)).task;
+  check(JSON.stringify(taskAfter) === JSON.stringify(taskBefore), 'planning changed the task for the agency', { taskBefore, taskAfter });
 
   step('The agency switches external invitations off; a new invitation is rejected.');
   await call(`mutation($input: SetExternalInvitationsEnabledInput!) { setExternalInvitationsEnabled(input: $input) { userErrors { code message } } }`, { input: { workspaceId: agency.workspaceId, enabled: false } }, agency.token);

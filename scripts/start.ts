@@ -9,7 +9,9 @@ import { readBoolean, readPort, readTokenSecret, readTokenTtl } from '../subgrap
 import { secretKey } from '../subgraphs/common/gateway-signature.js';
 import { createLogger } from '../subgraphs/common/logger.js';
 import { readInvitationSettings } from '../subgraphs/sharing/invitation/settings.js';
-import { readMailSettings, startMailWorker } from '../subgraphs/sharing/mail/index.js';
+import { readMailSettings, startMailWorker } from '../subgraphs/common/mail/index.js';
+import { sharingOutbox } from '../subgraphs/sharing/outbox.js';
+import { startNotificationWorker } from '../subgraphs/work/notification/outbox.js';
 import { demoAccounts, demoPassword, hasDemoData, loadDemoData } from './demo-data.js';
 
 const log = createLogger('tandem');
@@ -40,7 +42,8 @@ async function main(): Promise<void> {
     invitations: readInvitationSettings(mailSettings.kind === 'file'),
   });
 
-  const mailWorker = startMailWorker({ db: database.db, settings: mailSettings, log });
+  const mailWorker = startMailWorker({ db: database.db, outbox: sharingOutbox, settings: mailSettings, log });
+  const notificationWorker = startNotificationWorker({ db: database.db, settings: mailSettings, log });
 
   const logins = demoAccounts.map((account) => `    ${account.email}  /  ${demoPassword}    (${account.role})`).join('\n');
   const demo = (await hasDemoData(database.db)) ? `\nDemo sign-ins (mutation logIn):\n${logins}\n` : '';
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'Stopping: closing the gateway, the subgraphs and the database.');
     await graph.close();
     await mailWorker.stop();
+    await notificationWorker.stop();
     await database.close();
     process.exit(0);
   }

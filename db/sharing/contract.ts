@@ -31,11 +31,13 @@ export const projectMembershipsView = sharing
     canDeleteTasks: boolean('can_delete_tasks').notNull(),
     canComment: boolean('can_comment').notNull(),
     canSeeOthersTime: boolean('can_see_others_time').notNull(),
+    // When this membership began; a removal and a later return start a new one.
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull(),
   })
   .as(
     sql`select m.project_id, m.account_id, p.workspace_id, m.is_external, m.placement_workspace_id, m.role_id,
           r.sees_all_tasks, r.can_edit_tasks, r.can_track_time, r.can_manage_members,
-          r.can_delete_tasks, r.can_comment, r.can_see_others_time
+          r.can_delete_tasks, r.can_comment, r.can_see_others_time, m.created_at as joined_at
         from sharing.project_members m
         join sharing.projects p on p.id = m.project_id
         join sharing.project_roles r on r.id = m.role_id`,
@@ -50,3 +52,23 @@ export const openInvitationsView = sharing
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   })
   .as(sql`select token_hash, project_id, email, expires_at from sharing.invitations where accepted_at is null and revoked_at is null`);
+
+/**
+ * Members joining and leaving projects, oldest first by `created_at`: added by a project manager,
+ * joined by accepting an invitation, or removed. Rows are never updated or deleted.
+ */
+export const projectMemberChangesView = sharing
+  .view('v_project_member_changes', {
+    id: uuid('id').notNull(),
+    projectId: uuid('project_id').notNull(),
+    actorAccountId: uuid('actor_account_id'),
+    accountId: uuid('account_id').notNull(),
+    isRemoval: boolean('is_removal').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  })
+  .as(
+    sql`select id, project_id, actor_account_id, target_account_id as account_id, action = 'member_removed' as is_removal, created_at
+        from sharing.audit_events
+        where action in ('member_added', 'invitation_accepted', 'member_removed')
+          and project_id is not null and target_account_id is not null`,
+  );

@@ -183,3 +183,133 @@ export const commentMentions = work.table(
   },
   (table) => [primaryKey({ columns: [table.commentId, table.accountId] }), index('comment_mentions_account_id_idx').on(table.accountId)],
 );
+
+/** What an activity event records about a project or one of its tasks. */
+export const activityKind = work.enum('activity_kind', [
+  'task_created',
+  'status_changed',
+  'assigned',
+  'unassigned',
+  'due_date_changed',
+  'commented',
+  'time_tracked',
+]);
+
+/**
+ * The history of a project's tasks, written in the same transaction as each change. Member
+ * changes come from the sharing subgraph's published view instead. A comment's event goes with
+ * the comment; every other event stays, also after its actor left the project.
+ */
+export const activityEvents = work.table(
+  'activity_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    projectId: uuid('project_id').notNull(),
+    taskId: uuid('task_id').references(() => tasks.id, { onDelete: 'cascade' }),
+    actorAccountId: uuid('actor_account_id').notNull(),
+    kind: activityKind('kind').notNull(),
+    // The assignee, or the person whose time was tracked.
+    subjectAccountId: uuid('subject_account_id'),
+    commentId: uuid('comment_id').references(() => comments.id, { onDelete: 'cascade' }),
+    // Copied from the comment, so that lists can leave internal comments out without a join.
+    isInternal: boolean('is_internal').notNull().default(false),
+    timeEntryId: uuid('time_entry_id').references(() => timeEntries.id, { onDelete: 'cascade' }),
+    // The old and new status or due date, or the tracked minutes in `to_value`.
+    fromValue: text('from_value'),
+    toValue: text('to_value'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Serve a project's and a task's history, newest first.
+    index('activity_events_project_created_idx').on(table.projectId, table.createdAt, table.id),
+    index('activity_events_task_created_idx').on(table.taskId, table.createdAt, table.id),
+  ],
+);
+
+/**
+ * Who follows a task and so hears of its status changes and comments. A follow holds only while
+ * its account is a member of the project and joined before following; removal ends it.
+ */
+export const taskFollows = work.table(
+  'task_follows',
+  {
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id').notNull(),
+    projectId: uuid('project_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.taskId, table.accountId] }), index('task_follows_project_account_idx').on(table.projectId, table.accountId)],
+);
+
+/** Why someone was notified. */
+export const notificationKind = work.enum('notification_kind', ['assigned', 'mentioned', 'status_changed', 'commented']);
+
+/**
+ * In-app notifications. Like a follow, a notification shows only while its recipient is a
+ * member of the project who joined before it was written; removal drops the rest.
+ */
+export const notifications = work.table(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Creation order, exact where timestamps may tie; the inbox pages by it, newest first.
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull().unique(),
+    recipientAccountId: uuid('recipient_account_id').notNull(),
+    kind: notificationKind('kind').notNull(),
+    projectId: uuid('project_id').notNull(),
+    taskId: uuid('task_id').references(() => tasks.id, { onDelete: 'cascade' }),
+    commentId: uuid('comment_id').references(() => comments.id, { onDelete: 'cascade' }),
+    actorAccountId: uuid('actor_account_id').notNull(),
+    // The new status of a status change.
+    status: taskStatus('status'),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('notifications_recipient_seq_idx').on(table.recipientAccountId, table.seq),
+    index('notifications_recipient_unread_idx').on(table.recipientAccountId).where(sql`${table.readAt} is null`),
+    index('notifications_project_recipient_idx').on(table.projectId, table.recipientAccountId),
+  ],
+);
+
+/** How an account wants to hear of one kind of event. A missing row means the defaults. */
+export const notificationSettings = work.table(
+  'notification_settings',
+  {
+    accountId: uuid('account_id').notNull(),
+    kind: notificationKind('kind').notNull(),
+    inApp: boolean('in_app').notNull(),
+    email: boolean('email').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.accountId, table.kind] })],
+);
+
+/**
+ * Notification e-mails waiting for delivery, in the same shape as the sharing subgraph's outbox
+ * and delivered by the same worker. A row is dropped unsent once its recipient has left the
+ * project it is about.
+ */
+export const notificationMailOutbox = work.table(
+  'mail_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    projectId: uuid('project_id').notNull(),
+    recipientAccountId: uuid('recipient_account_id').notNull(),
+  },
+  (table) => [
+    index('work_mail_outbox_pending_idx').on(table.nextAttemptAt).where(sql`${table.sentAt} is null`),
+    index('work_mail_outbox_project_recipient_idx').on(table.projectId, table.recipientAccountId).where(sql`${table.sentAt} is null`),
+  ],
+);

@@ -110,6 +110,8 @@ const seersData = cells({ all: 'null', seers: 'data' });
 /** A denied entity field: FORBIDDEN for everyone who may not see the object. */
 const seersOnly = cells({ seers: 'data', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' });
 const signedInData = cells({ signedIn: 'data', anonymous: 'UNAUTHENTICATED' });
+/** The seed's comments mention the editor and both external members; the assignee was also assigned. */
+const notifiedReach = cells({ signedIn: 'empty', editor: 'data', externals: 'data', anonymous: 'UNAUTHENTICATED' });
 
 /** `privateTask(id:)` of the host admin's private task: its owner and the editor it is shared with. */
 const privateTaskReach = cells({ signedIn: 'null', hostAdmin: 'data', editor: 'data', anonymous: 'UNAUTHENTICATED' });
@@ -173,7 +175,7 @@ export const typeRows: Record<string, TypeRow> = {
     ],
   },
   Project: {
-    fields: 'id name hostWorkspace archivedAt members invitations viewerRole viewerIsExternal viewerIsMember createdBy createdAt tasks timeEntries comments mentionableMembers',
+    fields: 'id name hostWorkspace archivedAt members invitations viewerRole viewerIsExternal viewerIsMember createdBy createdAt tasks timeEntries comments mentionableMembers activity',
     targets: [
       {
         name: 'the host project',
@@ -191,7 +193,7 @@ export const typeRows: Record<string, TypeRow> = {
     ],
   },
   Task: {
-    fields: 'id project title description status dueDate assignees assignments createdBy createdAt updatedAt timeEntries comments',
+    fields: 'id project title description status dueDate assignees assignments createdBy createdAt updatedAt timeEntries comments activity viewerIsFollowing followers',
     targets: [
       {
         name: 'the task assigned to the assignee',
@@ -217,6 +219,8 @@ export const typeRows: Record<string, TypeRow> = {
           assignees: cells({ seers: 'empty', assignee: 'FORBIDDEN', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' }),
           assignments: cells({ seers: 'empty', assignee: 'FORBIDDEN', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' }),
           timeEntries: cells({ seers: 'empty', assignee: 'FORBIDDEN', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' }),
+          // Nobody was assigned to it or commented on it.
+          followers: cells({ seers: 'empty', assignee: 'FORBIDDEN', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' }),
         },
       },
     ],
@@ -525,6 +529,94 @@ export const typeRows: Record<string, TypeRow> = {
     fields: 'cursor node',
     targets: [{ name: 'oldest comment edge of the host project', routes: [viaProject('comments { edges { SEL } }', ['comments', 'edges', 0])], fields: cells({ all: 'data' }) }],
   },
+  ActivityEvent: {
+    fields: 'id kind occurredAt actor project task comment account fromStatus toStatus fromDueDate toDueDate durationMinutes',
+    targets: [
+      {
+        name: "the host project's newest event: the removal of a member",
+        routes: [viaProject('activity { nodes { SEL } }', ['activity', 'nodes', 0])],
+        fields: cells({ all: 'null' }),
+        overrides: {
+          id: cells({ all: 'data' }),
+          kind: cells({ all: { equals: 'MEMBER_REMOVED' } }),
+          occurredAt: cells({ all: 'data' }),
+          actor: cells({ all: 'data' }),
+          project: cells({ all: 'data' }),
+          account: cells({ all: 'data' }),
+        },
+      },
+      {
+        // Internal members see the internal comment last; external members the public one before it.
+        name: "the assigned task's newest event: a comment",
+        routes: [viaTask((world) => world.visibleTaskId, 'activity { nodes { SEL } }', ['activity', 'nodes', 0], projectReach)],
+        fields: cells({ all: 'null' }),
+        overrides: {
+          id: cells({ all: 'data' }),
+          kind: cells({ all: { equals: 'COMMENTED' } }),
+          occurredAt: cells({ all: 'data' }),
+          actor: cells({ all: 'data' }),
+          project: cells({ all: 'data' }),
+          task: cells({ all: 'data' }),
+          comment: cells({ all: 'data' }),
+        },
+      },
+    ],
+  },
+  ActivityConnection: {
+    fields: 'edges nodes pageInfo',
+    targets: [
+      { name: "the host project's history", routes: [viaProject('activity { SEL }', ['activity'])], fields: cells({ all: 'data' }) },
+      { name: "the assigned task's history", routes: [viaTask((world) => world.visibleTaskId, 'activity { SEL }', ['activity'], projectReach)], fields: cells({ all: 'data' }) },
+    ],
+  },
+  ActivityEdge: {
+    fields: 'cursor node',
+    targets: [{ name: "newest edge of the host project's history", routes: [viaProject('activity { edges { SEL } }', ['activity', 'edges', 0])], fields: cells({ all: 'data' }) }],
+  },
+  Notification: {
+    fields: 'id kind actor project task comment status createdAt readAt',
+    targets: [
+      {
+        // The host admin's mentions: the collaborator in a project comment, the assignee and the editor in task comments.
+        name: "the viewer's newest notification",
+        routes: [{ query: () => 'notifications { nodes { SEL } }', path: ['notifications', 'nodes', 0], reach: notifiedReach }],
+        fields: cells({ all: 'data' }),
+        overrides: {
+          kind: cells({ all: { equals: 'MENTIONED' } }),
+          task: cells({ all: 'data', collaborator: 'null' }),
+          status: cells({ all: 'null' }),
+          readAt: cells({ all: 'null' }),
+        },
+      },
+    ],
+  },
+  NotificationConnection: {
+    fields: 'edges nodes pageInfo unreadCount',
+    targets: [
+      {
+        name: "the viewer's notifications",
+        routes: [{ query: () => 'notifications { SEL }', path: ['notifications'], reach: signedInData }],
+        fields: cells({ all: 'data' }),
+        overrides: {
+          edges: cells({ all: 'empty', editor: 'data', externals: 'data' }),
+          nodes: cells({ all: 'empty', editor: 'data', externals: 'data' }),
+          unreadCount: cells({ all: { equals: 0 }, editor: { equals: 2 }, collaborator: { equals: 1 }, assignee: { equals: 2 } }),
+        },
+      },
+    ],
+  },
+  NotificationEdge: {
+    fields: 'cursor node',
+    targets: [{ name: "the viewer's newest notification edge", routes: [{ query: () => 'notifications { edges { SEL } }', path: ['notifications', 'edges', 0], reach: notifiedReach }], fields: cells({ all: 'data' }) }],
+  },
+  NotificationSetting: {
+    fields: 'kind inApp email',
+    targets: [{ name: "the viewer's first setting", routes: [{ query: () => 'notificationSettings { SEL }', path: ['notificationSettings', 0], reach: signedInData }], fields: cells({ all: 'data' }) }],
+  },
+  FollowTaskPayload: { fields: 'task userErrors', viaMutations: true },
+  MarkNotificationsReadPayload: { fields: 'notifications unreadCount userErrors', viaMutations: true },
+  MarkAllNotificationsReadPayload: { fields: 'markedCount unreadCount', viaMutations: true },
+  NotificationSettingsPayload: { fields: 'settings userErrors', viaMutations: true },
   CommentPayload: { fields: 'comment userErrors', viaMutations: true },
   CalendarEntryPayload: { fields: 'calendarEntry userErrors', viaMutations: true },
   PrivateTaskPayload: { fields: 'privateTask userErrors', viaMutations: true },
@@ -565,6 +657,8 @@ export const queryRows: Record<string, QueryCase[]> = {
     { name: 'the unassigned task', args: (world) => `id: ${quote(world.hiddenTaskId)}`, expect: cells({ seers: 'data', assignee: 'null', outside: 'null', anonymous: 'UNAUTHENTICATED' }) },
   ],
   myTimeEntries: [{ name: 'own entries', args: () => '', expect: signedInData }],
+  notifications: [{ name: 'own notifications', args: () => '', expect: signedInData }],
+  notificationSettings: [{ name: 'own settings', args: () => '', expect: signedInData }],
   myPrivateTasks: [{ name: 'own and shared', args: () => '', expect: signedInData }],
   privateTask: [{ name: "the host admin's private task", args: (world) => `id: ${quote(world.privateTaskId)}`, expect: privateTaskReach }],
   myCalendar: [
@@ -801,6 +895,22 @@ export const mutationRows: Record<string, MutationCase[]> = {
       // The author and the host admin may delete it; others who see it are told they are not its author.
       expect: cells({ signedIn: 'COMMENT_NOT_FOUND', hostAdmin: 'data', editor: 'data', externals: 'NOT_COMMENT_AUTHOR', anonymous: 'UNAUTHENTICATED' }),
     },
+  ],
+  followTask: [{ name: 'the assigned task', call: (world) => ({ input: { taskId: world.visibleTaskId } }), expect: cells({ all: 'TASK_NOT_FOUND', seers: 'data', anonymous: 'UNAUTHENTICATED' }) }],
+  unfollowTask: [{ name: 'the assigned task', call: (world) => ({ input: { taskId: world.visibleTaskId } }), expect: cells({ all: 'TASK_NOT_FOUND', seers: 'data', anonymous: 'UNAUTHENTICATED' }) }],
+  markNotificationsRead: [
+    {
+      name: "the collaborator's newest notification",
+      call: async (world) => {
+        const list = await world.graph.request('{ notifications(first: 1) { nodes { id } } }', {}, world.accounts.collaborator.token);
+        return { input: { notificationIds: [list.data.notifications.nodes[0].id] } };
+      },
+      expect: cells({ signedIn: 'NOTIFICATION_NOT_FOUND', collaborator: 'data', anonymous: 'UNAUTHENTICATED' }),
+    },
+  ],
+  markAllNotificationsRead: [{ name: 'own notifications', call: () => ({}), expect: signedInData }],
+  updateNotificationSettings: [
+    { name: 'comments in the app only', call: () => ({ input: { settings: [{ kind: 'COMMENTED', inApp: true, email: false }] } }), expect: signedInData },
   ],
   scheduleTask: [
     {

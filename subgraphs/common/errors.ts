@@ -70,6 +70,7 @@ export const userErrorCodes = {
   COMMENT_NOT_FOUND: 'No comment with this ID exists that the viewer may see.',
   NOT_COMMENT_AUTHOR: "Only the comment's author may change it, and only its author or an admin of the project's host workspace may delete it.",
   MENTION_NOT_ALLOWED: 'An internal comment may mention only internal members of the project, not external ones.',
+  NOTIFICATION_NOT_FOUND: "No notification with this ID exists in the viewer's notifications.",
   PERMISSION_NOT_FOR_EXTERNALS: 'A project role for external members cannot let them edit the project or open its settings.',
 } as const;
 

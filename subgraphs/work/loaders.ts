@@ -12,6 +12,9 @@ import { createTimeLoaders } from './time/loaders.js';
 import { createPrivateTaskLoaders } from './private/loaders.js';
 import { createCalendarLoaders } from './calendar/loaders.js';
 import { createCommentLoaders } from './comment/loaders.js';
+import { createActivityLoaders } from './activity/loaders.js';
+import { createFollowLoaders } from './follow/loaders.js';
+import { createNotificationLoaders } from './notification/loaders.js';
 
 export type TaskRow = typeof tasks.$inferSelect;
 export type AssigneeRow = typeof taskAssignees.$inferSelect;
@@ -50,6 +53,9 @@ export function createWorkLoaders(context: RequestContext) {
     ...createPrivateTaskLoaders(context),
     ...createCalendarLoaders(context),
     ...createCommentLoaders(context),
+    ...createActivityLoaders(context),
+    ...createFollowLoaders(context),
+    ...createNotificationLoaders(context),
     projectAccessById: createProjectAccessLoader(context),
 
     tasksById: createLoader<TaskRow | null>(async (ids) => {

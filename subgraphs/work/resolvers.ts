@@ -12,6 +12,9 @@ import { explainFieldResolvers } from './explain/resolvers.js';
 import { privateFieldResolvers, privateTypeResolvers } from './private/resolvers.js';
 import { calendarFieldResolvers, calendarTypeResolvers } from './calendar/resolvers.js';
 import { commentFieldResolvers, commentTypeResolvers } from './comment/resolvers.js';
+import { activityFieldResolvers, activityTypeResolvers } from './activity/resolvers.js';
+import { followFieldResolvers } from './follow/resolvers.js';
+import { notificationFieldResolvers, notificationTypeResolvers } from './notification/resolvers.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
@@ -45,6 +48,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
     ...explainFieldResolvers.Query,
     ...privateFieldResolvers.Query,
     ...calendarFieldResolvers.Query,
+    ...notificationFieldResolvers.Query,
   },
 
   Mutation: {
@@ -52,13 +56,15 @@ export const workResolvers: GraphQLResolverMap<Context> = {
     ...privateFieldResolvers.Mutation,
     ...calendarFieldResolvers.Mutation,
     ...commentFieldResolvers.Mutation,
+    ...followFieldResolvers.Mutation,
+    ...notificationFieldResolvers.Mutation,
     createTask: async (_parent, { input }, context) => {
       const access = (await context.loaders.projectAccessById.load(parseId(input.projectId, 'input.projectId')))!;
       return taskPayload(await createTask(context.db, context.viewer!, access, input));
     },
     updateTask: async (_parent, { input }, context) => {
       const { task, access } = await loadEditableTask(parseId(input.taskId, 'input.taskId'), context);
-      return taskPayload(await updateTask(context.db, task, access, input));
+      return taskPayload(await updateTask(context.db, context.viewer!, task, access, input));
     },
     assignTask: async (_parent, { input }, context) => {
       const { task, access } = await loadEditableTask(parseId(input.taskId, 'input.taskId'), context);
@@ -66,13 +72,15 @@ export const workResolvers: GraphQLResolverMap<Context> = {
     },
     unassignTask: async (_parent, { input }, context) => {
       const { task, access } = await loadEditableTask(parseId(input.taskId, 'input.taskId'), context);
-      return taskPayload(await unassignTask(context.db, task, access, parseId(input.accountId, 'input.accountId')));
+      return taskPayload(await unassignTask(context.db, context.viewer!, task, access, parseId(input.accountId, 'input.accountId')));
     },
   },
 
   Task: {
     ...timeFieldResolvers.Task,
     ...commentFieldResolvers.Task,
+    ...activityFieldResolvers.Task,
+    ...followFieldResolvers.Task,
     __resolveReference: (reference: { id: string }, context: Context) => loadVisibleTask(reference.id, context),
     project: (task: TaskRow) => ({ __typename: 'Project', id: task.projectId }),
     assignees: async (task: TaskRow, _args, context) =>
@@ -84,6 +92,7 @@ export const workResolvers: GraphQLResolverMap<Context> = {
   Project: {
     ...timeFieldResolvers.Project,
     ...commentFieldResolvers.Project,
+    ...activityFieldResolvers.Project,
     __resolveReference: async (reference: { id: string }, context: Context) =>
       (await context.loaders.projectAccessById.load(reference.id))?.canSee ? { id: reference.id } : null,
     tasks: async (project: { id: string }, { first, after }, context): Promise<ConnectionSource> => {
@@ -101,6 +110,8 @@ export const workResolvers: GraphQLResolverMap<Context> = {
   ...privateTypeResolvers,
   ...calendarTypeResolvers,
   ...commentTypeResolvers,
+  ...activityTypeResolvers,
+  ...notificationTypeResolvers,
 
   TaskAssignment: {
     account: (assignment: AssigneeRow) => ({ __typename: 'Account', id: assignment.accountId }),

@@ -9,6 +9,9 @@ import { explainFieldRules, explainTypeRules } from './explain/resolvers.js';
 import { privateFieldRules, privateTypeRules } from './private/rules.js';
 import { calendarFieldRules, calendarTypeRules } from './calendar/rules.js';
 import { commentFieldRules, commentTypeRules } from './comment/rules.js';
+import { activityTypeRules } from './activity/rules.js';
+import { followFieldRules, followTypeRules } from './follow/rules.js';
+import { notificationFieldRules, notificationTypeRules } from './notification/rules.js';
 
 type Context = SubgraphContext<WorkLoaders>;
 
@@ -35,12 +38,14 @@ const canEditInputTask = accessRule<Context>('canEditInputTask', 'strict', async
 
 export const workRules = {
   ...federationRules,
-  Query: { ...federationRules.Query, task: isAuthenticated, ...timeFieldRules.Query, ...explainFieldRules.Query, ...privateFieldRules.Query, ...calendarFieldRules.Query },
+  Query: { ...federationRules.Query, task: isAuthenticated, ...timeFieldRules.Query, ...explainFieldRules.Query, ...privateFieldRules.Query, ...calendarFieldRules.Query, ...notificationFieldRules.Query },
   Mutation: {
     ...timeFieldRules.Mutation,
     ...privateFieldRules.Mutation,
     ...calendarFieldRules.Mutation,
     ...commentFieldRules.Mutation,
+    ...followFieldRules.Mutation,
+    ...notificationFieldRules.Mutation,
     createTask: canEditInputProject,
     updateTask: canEditInputTask,
     assignTask: canEditInputTask,
@@ -60,4 +65,7 @@ export const workRules = {
   ...privateTypeRules,
   ...calendarTypeRules,
   ...commentTypeRules,
+  ...activityTypeRules,
+  ...followTypeRules,
+  ...notificationTypeRules,
 };

@@ -1,4 +1,4 @@
-import type { OutgoingEmail } from '../mail/outbox.js';
+import type { OutgoingEmail } from '../../common/mail/index.js';
 
 export interface InvitationEmailFacts {
   to: string;

@@ -8,7 +8,8 @@ import type { Logger } from '../../common/logger.js';
 import { checkEmail, isUserError } from '../../common/validation.js';
 import type { Viewer } from '../../common/viewer.js';
 import { recordAuditEvent } from '../audit/record.js';
-import { enqueueEmail } from '../mail/outbox.js';
+import { enqueueEmail } from '../../common/mail/index.js';
+import { sharingOutbox } from '../outbox.js';
 import { invitationEmail } from './email.js';
 import { acceptLink, type InvitationSettings } from './settings.js';
 
@@ -53,7 +54,7 @@ async function sendInvitationEmail(tx: Transaction, context: InvitationContext, 
     .where(eq(projects.id, invitation.projectId));
 
   const link = acceptLink(context.settings, token);
-  await enqueueEmail(tx, invitationEmail({ to: invitation.email, ...facts!, link, expiresAt: invitation.expiresAt }));
+  await enqueueEmail(tx, sharingOutbox, invitationEmail({ to: invitation.email, ...facts!, link, expiresAt: invitation.expiresAt }));
   if (context.settings.logAcceptLinks) {
     context.log.info({ invitationId: invitation.id, link }, 'Invitation e-mail queued; mail goes to files, so the accept link is logged here.');
   }

@@ -48,10 +48,10 @@ export const commentFieldResolvers = {
   Mutation: {
     createComment: async (_parent: unknown, { input }: { input: CreateCommentFields & { projectId?: string | null; taskId?: string | null } }, context: Context) => {
       // The rule has checked that exactly one target is named, that the viewer sees it, and may comment there.
-      const taskId = input.taskId ? parseId(input.taskId, 'input.taskId') : null;
-      const projectId = taskId ? (await context.loaders.tasksById.load(taskId))!.projectId : parseId(input.projectId, 'input.projectId');
+      const task = input.taskId ? (await context.loaders.tasksById.load(parseId(input.taskId, 'input.taskId')))! : null;
+      const projectId = task ? task.projectId : parseId(input.projectId, 'input.projectId');
       const access = (await context.loaders.projectAccessById.load(projectId))!;
-      return payload(await createComment(context.db, context.viewer!, access, taskId, input));
+      return payload(await createComment(context.db, context.viewer!, access, task, input));
     },
     updateComment: (_parent: unknown, { input }: { input: { commentId: string; body: string } }, context: Context) =>
       withVisibleComment(input.commentId, context, async (comment) =>

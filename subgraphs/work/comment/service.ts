@@ -7,6 +7,10 @@ import { parseId } from '../../common/ids.js';
 import type { ProjectAccess } from '../../common/project-access.js';
 import { checkMultiLineText } from '../../common/validation.js';
 import type { Viewer } from '../../common/viewer.js';
+import { recordActivity } from '../activity/record.js';
+import { follow } from '../follow/service.js';
+import type { TaskRow } from '../loaders.js';
+import { notify } from '../notification/fanout.js';
 import type { CommentRow } from './loaders.js';
 
 /** Longest comment text, after trimming. */
@@ -51,12 +55,16 @@ async function checkMentions(db: Database, projectId: string, rawIds: unknown[],
   return errors.length > 0 ? errors : [...new Set(ids)];
 }
 
-/** Writes a comment and its mentions in one transaction. The rule of `createComment` has checked the permission. */
+/**
+ * Writes a comment with its mentions, its event in the project's history, the author's follow of
+ * the task, and the notifications, in one transaction. The rule of `createComment` has checked
+ * the permission.
+ */
 export async function createComment(
   db: Database,
   viewer: Viewer,
   access: ProjectAccess,
-  taskId: string | null,
+  task: TaskRow | null,
   input: CreateCommentFields,
 ): Promise<CommentRow | UserError[]> {
   if (access.archived) return archivedError();
@@ -67,9 +75,17 @@ export async function createComment(
   if (mentioned.length > 0 && typeof mentioned[0] !== 'string') return mentioned as UserError[];
 
   return db.transaction(async (tx) => {
-    const [comment] = await tx.insert(comments).values({ projectId: access.projectId, taskId, authorAccountId: viewer.accountId, body, isInternal }).returning();
+    const [comment] = await tx
+      .insert(comments)
+      .values({ projectId: access.projectId, taskId: task?.id ?? null, authorAccountId: viewer.accountId, body, isInternal })
+      .returning();
     const accountIds = mentioned as string[];
     if (accountIds.length > 0) await tx.insert(commentMentions).values(accountIds.map((accountId) => ({ commentId: comment!.id, accountId })));
+    await recordActivity(tx, [
+      { projectId: access.projectId, taskId: task?.id ?? null, actorAccountId: viewer.accountId, kind: 'commented', commentId: comment!.id, isInternal },
+    ]);
+    if (task) await follow(tx, task, [viewer.accountId]);
+    await notify(tx, { kind: 'commented', actorId: viewer.accountId, projectId: access.projectId, task, comment: comment!, mentionedIds: accountIds });
     return comment!;
   });
 }

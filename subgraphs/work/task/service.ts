@@ -6,7 +6,10 @@ import { userError, type UserError } from '../../common/errors.js';
 import type { ProjectAccess } from '../../common/project-access.js';
 import { checkMultiLineText, checkText, isUserError } from '../../common/validation.js';
 import type { Viewer } from '../../common/viewer.js';
+import { recordActivity } from '../activity/record.js';
+import { follow } from '../follow/service.js';
 import type { TaskRow } from '../loaders.js';
+import { notify } from '../notification/fanout.js';
 
 export type TaskStatus = TaskRow['status'];
 
@@ -54,28 +57,43 @@ export async function createTask(db: Database, viewer: Viewer, access: ProjectAc
   if (Array.isArray(values)) return values;
   if (access.archived) return [archivedError('projectId')];
 
-  const [task] = await db
-    .insert(tasks)
-    .values({ ...values, title: values.title!, projectId: access.projectId, createdBy: viewer.accountId })
-    .returning();
-  return task!;
+  return db.transaction(async (tx) => {
+    const [task] = await tx
+      .insert(tasks)
+      .values({ ...values, title: values.title!, projectId: access.projectId, createdBy: viewer.accountId })
+      .returning();
+    await recordActivity(tx, [{ projectId: task!.projectId, taskId: task!.id, actorAccountId: viewer.accountId, kind: 'task_created', toValue: task!.title }]);
+    return task!;
+  });
 }
 
-export async function updateTask(db: Database, task: TaskRow, access: ProjectAccess, input: TaskFields): Promise<TaskRow | UserError[]> {
+/** Changes a task's fields; a new status or due date enters the task's history, and a new status notifies its assignees and followers. */
+export async function updateTask(db: Database, viewer: Viewer, task: TaskRow, access: ProjectAccess, input: TaskFields): Promise<TaskRow | UserError[]> {
   const values = checkTaskFields(input);
   if (Array.isArray(values)) return values;
   if (access.archived) return [archivedError('taskId')];
   if (Object.keys(values).length === 0) return task;
 
-  const [updated] = await db
-    .update(tasks)
-    .set({ ...values, updatedAt: new Date() })
-    .where(eq(tasks.id, task.id))
-    .returning();
-  return updated!;
+  return db.transaction(async (tx) => {
+    // The row lock makes concurrent changes of one task record their history in order.
+    const [before] = await tx.select({ status: tasks.status, dueDate: tasks.dueDate }).from(tasks).where(eq(tasks.id, task.id)).for('update');
+    const [updated] = await tx
+      .update(tasks)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(tasks.id, task.id))
+      .returning();
+    const actor = { projectId: updated!.projectId, taskId: updated!.id, actorAccountId: viewer.accountId };
+    const statusChanged = before!.status !== updated!.status;
+    await recordActivity(tx, [
+      ...(statusChanged ? [{ ...actor, kind: 'status_changed' as const, fromValue: before!.status, toValue: updated!.status }] : []),
+      ...(before!.dueDate !== updated!.dueDate ? [{ ...actor, kind: 'due_date_changed' as const, fromValue: before!.dueDate, toValue: updated!.dueDate }] : []),
+    ]);
+    if (statusChanged) await notify(tx, { kind: 'status_changed', actorId: viewer.accountId, task: updated!, status: updated!.status });
+    return updated!;
+  });
 }
 
-/** Assigns a project member; assigning a current assignee changes nothing. */
+/** Assigns a project member, who then follows the task and is notified; assigning a current assignee changes nothing. */
 export async function assignTask(db: Database, viewer: Viewer, task: TaskRow, access: ProjectAccess, accountId: string): Promise<TaskRow | UserError[]> {
   if (access.archived) return [archivedError('taskId')];
 
@@ -87,13 +105,31 @@ export async function assignTask(db: Database, viewer: Viewer, task: TaskRow, ac
     return [userError('NOT_A_PROJECT_MEMBER', ['input', 'accountId'], `Account "${accountId}" is not a member of this task's project; only project members can be assigned.`)];
   }
 
-  await db.insert(taskAssignees).values({ taskId: task.id, accountId, assignedBy: viewer.accountId }).onConflictDoNothing();
-  return task;
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(taskAssignees)
+      .values({ taskId: task.id, accountId, assignedBy: viewer.accountId })
+      .onConflictDoNothing()
+      .returning({ accountId: taskAssignees.accountId });
+    if (inserted.length === 0) return task;
+    await recordActivity(tx, [{ projectId: task.projectId, taskId: task.id, actorAccountId: viewer.accountId, kind: 'assigned', subjectAccountId: accountId }]);
+    await follow(tx, task, [accountId]);
+    await notify(tx, { kind: 'assigned', actorId: viewer.accountId, task, assigneeId: accountId });
+    return task;
+  });
 }
 
-/** Removes an assignee; removing someone not assigned changes nothing. */
-export async function unassignTask(db: Database, task: TaskRow, access: ProjectAccess, accountId: string): Promise<TaskRow | UserError[]> {
+/** Removes an assignee, who keeps following the task until they unfollow it; removing someone not assigned changes nothing. */
+export async function unassignTask(db: Database, viewer: Viewer, task: TaskRow, access: ProjectAccess, accountId: string): Promise<TaskRow | UserError[]> {
   if (access.archived) return [archivedError('taskId')];
-  await db.delete(taskAssignees).where(and(eq(taskAssignees.taskId, task.id), eq(taskAssignees.accountId, accountId)));
-  return task;
+  return db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(taskAssignees)
+      .where(and(eq(taskAssignees.taskId, task.id), eq(taskAssignees.accountId, accountId)))
+      .returning({ accountId: taskAssignees.accountId });
+    if (removed.length > 0) {
+      await recordActivity(tx, [{ projectId: task.projectId, taskId: task.id, actorAccountId: viewer.accountId, kind: 'unassigned', subjectAccountId: accountId }]);
+    }
+    return task;
+  });
 }

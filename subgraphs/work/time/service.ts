@@ -7,6 +7,7 @@ import type { ProjectAccess } from '../../common/project-access.js';
 import { checkMultiLineText, isUserError } from '../../common/validation.js';
 import type { Viewer } from '../../common/viewer.js';
 import type { TaskRow } from '../loaders.js';
+import { recordActivity, type ActivityInsert } from '../activity/record.js';
 import type { TimeEntryRow } from './loaders.js';
 
 // The table's check constraint enforces the same duration bounds.
@@ -75,19 +76,35 @@ export async function logTime(db: Database, viewer: Viewer, task: TaskRow, acces
   const problem = await checkTracker(db, task, input.accountId, input.accountNamed ? ['input', 'accountId'] : null);
   if (problem) return [problem];
 
-  const [entry] = await db
-    .insert(timeEntries)
-    .values({
-      taskId: task.id,
-      projectId: task.projectId,
-      accountId: input.accountId,
-      entryDate: input.entryDate,
-      durationMinutes: input.durationMinutes,
-      note,
-      createdBy: viewer.accountId,
-    })
-    .returning();
-  return entry!;
+  return db.transaction(async (tx) => {
+    const [entry] = await tx
+      .insert(timeEntries)
+      .values({
+        taskId: task.id,
+        projectId: task.projectId,
+        accountId: input.accountId,
+        entryDate: input.entryDate,
+        durationMinutes: input.durationMinutes,
+        note,
+        createdBy: viewer.accountId,
+      })
+      .returning();
+    await recordActivity(tx, [timeTracked(entry!, viewer.accountId)]);
+    return entry!;
+  });
+}
+
+/** The history event of a finished time entry. */
+function timeTracked(entry: TimeEntryRow, actorAccountId: string): ActivityInsert {
+  return {
+    projectId: entry.projectId,
+    taskId: entry.taskId,
+    actorAccountId,
+    kind: 'time_tracked',
+    subjectAccountId: entry.accountId,
+    timeEntryId: entry.id,
+    toValue: String(entry.durationMinutes),
+  };
 }
 
 async function runningTimerOf(db: Database, accountId: string): Promise<TimeEntryRow | null> {
@@ -141,15 +158,19 @@ export async function startTimer(db: Database, viewer: Viewer, task: TaskRow, ac
  * stop it. The duration is the started minutes rounded up, from 1 to 1440.
  */
 export async function stopTimer(db: Database, viewer: Viewer): Promise<TimeEntryRow | UserError[]> {
-  const [stopped] = await db
-    .update(timeEntries)
-    .set({
-      durationMinutes: sql`least(${maxDurationMinutes}, greatest(${minDurationMinutes}, ceil(extract(epoch from now() - ${timeEntries.startedAt}) / 60)))::int`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(timeEntries.accountId, viewer.accountId), isNull(timeEntries.durationMinutes)))
-    .returning();
-  return stopped ?? [userError('NO_TIMER_RUNNING', null, 'You have no running timer to stop; start one with startTimer.')];
+  return db.transaction(async (tx) => {
+    const [stopped] = await tx
+      .update(timeEntries)
+      .set({
+        durationMinutes: sql`least(${maxDurationMinutes}, greatest(${minDurationMinutes}, ceil(extract(epoch from now() - ${timeEntries.startedAt}) / 60)))::int`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(timeEntries.accountId, viewer.accountId), isNull(timeEntries.durationMinutes)))
+      .returning();
+    if (!stopped) return [userError('NO_TIMER_RUNNING', null, 'You have no running timer to stop; start one with startTimer.')];
+    await recordActivity(tx, [timeTracked(stopped, viewer.accountId)]);
+    return stopped;
+  });
 }
 
 /** Deletes a time entry. The rule of `deleteTimeEntry` has checked that the viewer may. */

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import type { DatabaseHandle } from '../../../db/client.js';
 import { mailOutbox } from '../../../db/sharing/schema.js';
 import { openTestDatabase } from '../../../e2e/harness.js';
+import { sharingOutbox } from '../../sharing/outbox.js';
 import { enqueueEmail, type OutgoingEmail } from './outbox.js';
 import type { MailSettings } from './settings.js';
 import { maxAttempts, retryDelaySeconds, startMailWorker, type MailWorker } from './worker.js';
@@ -50,7 +51,7 @@ interface LogLine {
 function startWorker(settings: MailSettings, pollIntervalMs = noPolling): { worker: MailWorker; lines: LogLine[] } {
   const lines: LogLine[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-  const worker = startMailWorker({ db: database.db, settings, log, pollIntervalMs });
+  const worker = startMailWorker({ db: database.db, outbox: sharingOutbox, settings, log, pollIntervalMs });
   cleanups.push(() => worker.stop());
   return { worker, lines };
 }
@@ -60,7 +61,7 @@ function fileSettings(): MailSettings {
 }
 
 async function enqueue(email: Partial<OutgoingEmail> = {}): Promise<string> {
-  await enqueueEmail(database.db, { to: 'guest@partner.test', subject: 'You are invited', text: 'Open the link to join.', ...email });
+  await enqueueEmail(database.db, sharingOutbox, { to: 'guest@partner.test', subject: 'You are invited', text: 'Open the link to join.', ...email });
   const [row] = await database.db
     .select({ id: mailOutbox.id })
     .from(mailOutbox)
@@ -140,7 +141,7 @@ function smtpSettings(port: number, credentials = ''): MailSettings {
 describe('enqueueEmail', () => {
   test('rolled back enqueue sends nothing', async () => {
     const rollback = database.db.transaction(async (tx) => {
-      await enqueueEmail(tx, { to: 'guest@partner.test', subject: 'Invitation', text: 'Hello' });
+      await enqueueEmail(tx, sharingOutbox, { to: 'guest@partner.test', subject: 'Invitation', text: 'Hello' });
       tx.rollback();
     });
     await expect(rollback).rejects.toThrow();
@@ -153,7 +154,7 @@ describe('enqueueEmail', () => {
 
   test('committed enqueue is stored', async () => {
     await database.db.transaction(async (tx) => {
-      await enqueueEmail(tx, { to: 'guest@partner.test', subject: 'Invitation', text: 'Hello', html: '<p>Hello</p>' });
+      await enqueueEmail(tx, sharingOutbox, { to: 'guest@partner.test', subject: 'Invitation', text: 'Hello', html: '<p>Hello</p>' });
     });
 
     const rows = await database.db.select().from(mailOutbox);
@@ -163,10 +164,10 @@ describe('enqueueEmail', () => {
 
   test('rejects invalid recipients and subjects', async () => {
     const valid = { to: 'guest@partner.test', subject: 'Invitation', text: 'Hello' };
-    await expect(enqueueEmail(database.db, { ...valid, to: 'not an address' })).rejects.toThrow(/exactly one e-mail address/);
-    await expect(enqueueEmail(database.db, { ...valid, to: 'a@partner.test, b@partner.test' })).rejects.toThrow(/exactly one e-mail address/);
-    await expect(enqueueEmail(database.db, { ...valid, to: 'guest@partner.test\r\nBcc: x@evil.test' })).rejects.toThrow(/exactly one e-mail address/);
-    await expect(enqueueEmail(database.db, { ...valid, subject: 'Hi\r\nBcc: x@evil.test' })).rejects.toThrow(/line break/);
+    await expect(enqueueEmail(database.db, sharingOutbox, { ...valid, to: 'not an address' })).rejects.toThrow(/exactly one e-mail address/);
+    await expect(enqueueEmail(database.db, sharingOutbox, { ...valid, to: 'a@partner.test, b@partner.test' })).rejects.toThrow(/exactly one e-mail address/);
+    await expect(enqueueEmail(database.db, sharingOutbox, { ...valid, to: 'guest@partner.test\r\nBcc: x@evil.test' })).rejects.toThrow(/exactly one e-mail address/);
+    await expect(enqueueEmail(database.db, sharingOutbox, { ...valid, subject: 'Hi\r\nBcc: x@evil.test' })).rejects.toThrow(/line break/);
     expect(await database.db.select().from(mailOutbox)).toEqual([]);
   });
 });

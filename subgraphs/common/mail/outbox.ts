@@ -1,7 +1,18 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Transaction } from '../../../db/client.js';
-import { mailOutbox } from '../../../db/sharing/schema.js';
 import { parseSingleAddress } from './settings.js';
+
+/**
+ * A subgraph's outbox: a table of its own schema with the columns of `sharing.mail_outbox`
+ * (id, recipient, subject, text_body, html_body, attempts, next_attempt_at, last_error, sent_at,
+ * created_at), and optionally a condition that a row must meet to be sent.
+ */
+export interface Outbox {
+  table: PgTable;
+  /** A condition on the row aliased `pending`; rows that fail it are never claimed. */
+  sendable?: SQL;
+}
 
 export interface OutgoingEmail {
   to: string;
@@ -23,19 +34,25 @@ export interface ClaimedEmail {
 
 const lineBreak = /[\r\n]/;
 
-/**
- * Writes one e-mail to the outbox inside the caller's transaction, so the e-mail is sent only
- * if that transaction commits. Throws when `to` is not one address or a header contains a line break.
- */
-export async function enqueueEmail(tx: Database | Transaction, email: OutgoingEmail): Promise<void> {
+/** Throws when `to` is not one address or the subject contains a line break; such an e-mail must never be queued. */
+export function checkOutgoingEmail(email: OutgoingEmail): void {
   if (lineBreak.test(email.to) || parseSingleAddress(email.to) === null) {
     throw new Error(`Cannot queue an e-mail to ${JSON.stringify(email.to)}: the recipient must be exactly one e-mail address.`);
   }
   if (lineBreak.test(email.subject)) {
     throw new Error('Cannot queue an e-mail whose subject contains a line break.');
   }
+}
 
-  await tx.insert(mailOutbox).values({ recipient: email.to, subject: email.subject, textBody: email.text, htmlBody: email.html ?? null });
+/**
+ * Writes one e-mail to the outbox inside the caller's transaction, so the e-mail is sent only
+ * if that transaction commits. Throws as `checkOutgoingEmail` does.
+ */
+export async function enqueueEmail(tx: Database | Transaction, outbox: Outbox, email: OutgoingEmail): Promise<void> {
+  checkOutgoingEmail(email);
+  await tx.execute(
+    sql`insert into ${outbox.table} (recipient, subject, text_body, html_body) values (${email.to}, ${email.subject}, ${email.text}, ${email.html ?? null})`,
+  );
 }
 
 /**
@@ -48,19 +65,20 @@ export async function enqueueEmail(tx: Database | Transaction, email: OutgoingEm
  * Rows with `attempts >= maxAttempts` are never claimed: they stay in the outbox, unsent, with
  * their last error, until someone lowers `attempts`.
  */
-export async function claimDueEmails(db: Database, options: { limit: number; leaseSeconds: number; maxAttempts: number }): Promise<ClaimedEmail[]> {
+export async function claimDueEmails(db: Database, outbox: Outbox, options: { limit: number; leaseSeconds: number; maxAttempts: number }): Promise<ClaimedEmail[]> {
   // The `due` CTE is materialized so that the locking select runs once, and the final select
   // restores the queue order, which RETURNING does not keep.
   const result = await db.execute(sql`
     with due as materialized (
-      select id from sharing.mail_outbox
+      select id from ${outbox.table} as pending
       where sent_at is null and next_attempt_at <= now() and attempts < ${options.maxAttempts}
+        and ${outbox.sendable ?? sql`true`}
       order by next_attempt_at, created_at, id
       limit ${options.limit}
       for update skip locked
     ),
     claimed as (
-      update sharing.mail_outbox as outbox
+      update ${outbox.table} as outbox
       set attempts = outbox.attempts + 1,
           next_attempt_at = now() + make_interval(secs => ${options.leaseSeconds})
       from due
@@ -82,25 +100,23 @@ export async function claimDueEmails(db: Database, options: { limit: number; lea
 }
 
 /** Marks a claimed e-mail as sent. `last_error` keeps the error of any earlier failed attempt. */
-export async function markSent(db: Database, id: string): Promise<void> {
+export async function markSent(db: Database, outbox: Outbox, id: string): Promise<void> {
   // A delivered body is dropped: it may hold a single-use link, such as an invitation's, and the
   // database keeps only hashes of those once the mail is out.
-  await db.update(mailOutbox).set({ sentAt: sql`now()`, textBody: '', htmlBody: null }).where(eq(mailOutbox.id, id));
+  await db.execute(sql`update ${outbox.table} set sent_at = now(), text_body = '', html_body = null where id = ${id}`);
 }
 
 /** Records a failed attempt and makes the e-mail due again `retryInSeconds` from now. */
-export async function markFailed(db: Database, id: string, lastError: string, retryInSeconds: number): Promise<void> {
-  await db
-    .update(mailOutbox)
-    .set({ lastError, nextAttemptAt: sql`now() + make_interval(secs => ${retryInSeconds})` })
-    .where(eq(mailOutbox.id, id));
+export async function markFailed(db: Database, outbox: Outbox, id: string, lastError: string, retryInSeconds: number): Promise<void> {
+  await db.execute(sql`update ${outbox.table} set last_error = ${lastError}, next_attempt_at = now() + make_interval(secs => ${retryInSeconds}) where id = ${id}`);
 }
 
 /** Puts claimed e-mails that were never attempted back in the queue, due now and with their claimed attempt uncounted. */
-export async function releaseClaims(db: Database, ids: string[]): Promise<void> {
+export async function releaseClaims(db: Database, outbox: Outbox, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db
-    .update(mailOutbox)
-    .set({ attempts: sql`${mailOutbox.attempts} - 1`, nextAttemptAt: sql`now()` })
-    .where(and(inArray(mailOutbox.id, ids), isNull(mailOutbox.sentAt)));
+  const list = sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  await db.execute(sql`update ${outbox.table} set attempts = attempts - 1, next_attempt_at = now() where id in (${list}) and sent_at is null`);
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../../../db/client.js';
 import type { Logger } from '../../common/logger.js';
 import { createMailer, type DeliveryReceipt, type Mailer } from './delivery.js';
-import { claimDueEmails, markFailed, markSent, releaseClaims, type ClaimedEmail } from './outbox.js';
+import { claimDueEmails, markFailed, markSent, releaseClaims, type ClaimedEmail, type Outbox } from './outbox.js';
 import type { MailSettings } from './settings.js';
 
 export interface MailWorker {
@@ -13,6 +13,10 @@ export interface MailWorker {
 
 export interface MailWorkerOptions {
   db: Database;
+  /** The outbox this worker delivers. */
+  outbox: Outbox;
+  /** Runs before every poll and drain, in the same queue: housekeeping such as dropping rows that may no longer be sent. */
+  beforeDrain?: () => Promise<void>;
   settings: MailSettings;
   log: Logger;
   /** Pause between two polls of the outbox, in milliseconds; 1000 by default. */
@@ -20,6 +24,12 @@ export interface MailWorkerOptions {
 }
 
 const batchSize = 20;
+
+/** Where a worker takes its e-mails from. */
+interface Store {
+  db: Database;
+  outbox: Outbox;
+}
 
 /**
  * Attempts after which a failing e-mail is no longer retried. Its row stays in the outbox with
@@ -48,7 +58,8 @@ const pollFailureLogInterval = 60;
  * `drain()` calls run one after another, never at once. The timer does not keep the process alive.
  */
 export function startMailWorker(options: MailWorkerOptions): MailWorker {
-  const { db, settings } = options;
+  const { settings, beforeDrain } = options;
+  const store: Store = { db: options.db, outbox: options.outbox };
   const log = options.log.child({ component: 'mail-worker' });
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const mailer = createMailer(settings);
@@ -59,7 +70,11 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
   let pollFailures = 0;
 
   function drain(): Promise<number> {
-    const run = queue.then(() => (stopped ? 0 : drainDue(db, mailer, log, () => stopped)));
+    const run = queue.then(async () => {
+      if (stopped) return 0;
+      await beforeDrain?.();
+      return drainDue(store, mailer, log, () => stopped);
+    });
     queue = run.catch(() => undefined);
     return run;
   }
@@ -102,40 +117,40 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
 }
 
 /** Claims and delivers batches until no e-mail is due or the worker stops; returns how many were sent. */
-async function drainDue(db: Database, mailer: Mailer, log: Logger, isStopped: () => boolean): Promise<number> {
+async function drainDue(store: Store, mailer: Mailer, log: Logger, isStopped: () => boolean): Promise<number> {
   let sent = 0;
   while (!isStopped()) {
-    const batch = await claimDueEmails(db, { limit: batchSize, leaseSeconds, maxAttempts });
-    sent += await deliverBatch(db, mailer, log, batch, isStopped);
+    const batch = await claimDueEmails(store.db, store.outbox, { limit: batchSize, leaseSeconds, maxAttempts });
+    sent += await deliverBatch(store, mailer, log, batch, isStopped);
     if (batch.length < batchSize) break;
   }
   return sent;
 }
 
-async function deliverBatch(db: Database, mailer: Mailer, log: Logger, batch: ClaimedEmail[], isStopped: () => boolean): Promise<number> {
+async function deliverBatch(store: Store, mailer: Mailer, log: Logger, batch: ClaimedEmail[], isStopped: () => boolean): Promise<number> {
   const claimedAt = Date.now();
   let sent = 0;
   for (const [index, email] of batch.entries()) {
     if (isStopped() || Date.now() - claimedAt > batchBudgetMs) {
-      await releaseClaims(db, batch.slice(index).map((rest) => rest.id));
+      await releaseClaims(store.db, store.outbox, batch.slice(index).map((rest) => rest.id));
       break;
     }
-    if (await deliverOne(db, mailer, log, email)) sent += 1;
+    if (await deliverOne(store, mailer, log, email)) sent += 1;
   }
   return sent;
 }
 
 /** Sends one claimed e-mail and records the outcome; returns whether it was sent. */
-async function deliverOne(db: Database, mailer: Mailer, log: Logger, email: ClaimedEmail): Promise<boolean> {
+async function deliverOne(store: Store, mailer: Mailer, log: Logger, email: ClaimedEmail): Promise<boolean> {
   let receipt: DeliveryReceipt;
   try {
     receipt = await mailer.send(email);
   } catch (error) {
-    await recordFailure(db, mailer, log, email, error);
+    await recordFailure(store, mailer, log, email, error);
     return false;
   }
 
-  await markSent(db, email.id);
+  await markSent(store.db, store.outbox, email.id);
   if (receipt.kind === 'file') {
     log.info({ outboxId: email.id, recipient: email.recipient, file: receipt.file }, 'E-mail written to a file.');
   } else {
@@ -144,16 +159,16 @@ async function deliverOne(db: Database, mailer: Mailer, log: Logger, email: Clai
   return true;
 }
 
-async function recordFailure(db: Database, mailer: Mailer, log: Logger, email: ClaimedEmail, error: unknown): Promise<void> {
+async function recordFailure(store: Store, mailer: Mailer, log: Logger, email: ClaimedEmail, error: unknown): Promise<void> {
   const reason = mailer.describeError(error);
   if (email.attempts >= maxAttempts) {
-    await markFailed(db, email.id, `Gave up after ${email.attempts} attempts: ${reason}`, 0);
+    await markFailed(store.db, store.outbox, email.id, `Gave up after ${email.attempts} attempts: ${reason}`, 0);
     log.error({ outboxId: email.id, attempt: email.attempts, error: reason }, 'Sending an e-mail failed; no attempts are left, so it stays unsent in the outbox.');
     return;
   }
 
   const retryInSeconds = retryDelaySeconds(email.attempts);
-  await markFailed(db, email.id, reason, retryInSeconds);
+  await markFailed(store.db, store.outbox, email.id, reason, retryInSeconds);
   log.warn({ outboxId: email.id, attempt: email.attempts, retryInSeconds, error: reason }, 'Sending an e-mail failed; it will be retried.');
 }
 
