@@ -58,3 +58,14 @@ test('demo agency sees all members and time', async () => {
   expect(members).toEqual(demoAccounts.map((account) => [account.email, !account.email.endsWith('@acme.example')]).sort());
   expect(project.timeEntries.totalCount).toBe(3);
 });
+
+test('demo mention reaches Bob, internal note stays internal', async () => {
+  const bob = dataOf(await graph.request('{ notifications { unreadCount nodes { kind actor { name } comment { body } } } }', {}, await logIn('bob@acme.example')));
+  expect(bob.notifications.unreadCount).toBe(1);
+  expect(bob.notifications.nodes).toEqual([{ kind: 'MENTIONED', actor: { name: 'Cleo Client' }, comment: { body: 'Bob, could you send the signed contract back by Friday?' } }]);
+
+  const history = `{ viewer { currentWorkspace { externalProjects { activity { nodes { kind comment { isInternal } } } } } } }`;
+  const cleo = dataOf(await graph.request(history, {}, await logIn('cleo@northwind.example')));
+  const kinds = cleo.viewer.currentWorkspace.externalProjects[0].activity.nodes;
+  expect(kinds.filter((node: { kind: string }) => node.kind === 'COMMENTED')).toEqual([{ kind: 'COMMENTED', comment: { isInternal: false } }]);
+});

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { accounts, workspaceMembers, workspaces } from '../db/identity/schema.js';
 import { builtInRoleIds, invitations, projectMembers, projects } from '../db/sharing/schema.js';
-import { taskAssignees, tasks, timeEntries } from '../db/work/schema.js';
+import { activityEvents, commentMentions, comments, notifications, taskAssignees, taskFollows, tasks, timeEntries } from '../db/work/schema.js';
 import { createInvitationToken } from '../subgraphs/common/invitation-token.js';
 import { hashPassword } from '../subgraphs/identity/auth/password.js';
 
@@ -33,7 +33,8 @@ const dateOf = (date: Date) => date.toISOString().slice(0, 10);
 
 /**
  * Loads the demo once: the agency Acme shares "Website relaunch" with a client and a
- * freelancer from their own workspaces, with assigned tasks and tracked time. Does nothing
+ * freelancer from their own workspaces, with assigned tasks, tracked time, comments (one of them
+ * internal), the history of it all, and Bob's unread mention. Does nothing
  * when Alice's account exists, so restarts keep whatever the user changed.
  */
 export async function loadDemoData(db: Database): Promise<'loaded' | 'present'> {
@@ -96,10 +97,48 @@ export async function loadDemoData(db: Database): Promise<'loaded' | 'present'> 
       .returning({ id: tasks.id });
     const assignees = [alice, cleo, fred, bob];
     await tx.insert(taskAssignees).values(created.map((task, index) => ({ taskId: task.id, accountId: assignees[index]!.id, assignedBy: alice!.id })));
-    await tx.insert(timeEntries).values([
-      { taskId: created[0]!.id, projectId: project!.id, accountId: alice!.id, entryDate: dateOf(daysAgo(1)), durationMinutes: 60, note: 'Outline', createdBy: alice!.id },
-      { taskId: created[1]!.id, projectId: project!.id, accountId: cleo!.id, entryDate: dateOf(daysAgo(1)), durationMinutes: 45, note: 'Contract review call', createdBy: cleo!.id },
-      { taskId: created[2]!.id, projectId: project!.id, accountId: fred!.id, entryDate: dateOf(daysAgo(0)), durationMinutes: 90, note: 'Logo variants', createdBy: fred!.id },
+    const entries = await tx
+      .insert(timeEntries)
+      .values([
+        { taskId: created[0]!.id, projectId: project!.id, accountId: alice!.id, entryDate: dateOf(daysAgo(1)), durationMinutes: 60, note: 'Outline', createdBy: alice!.id },
+        { taskId: created[1]!.id, projectId: project!.id, accountId: cleo!.id, entryDate: dateOf(daysAgo(1)), durationMinutes: 45, note: 'Contract review call', createdBy: cleo!.id },
+        { taskId: created[2]!.id, projectId: project!.id, accountId: fred!.id, entryDate: dateOf(daysAgo(0)), durationMinutes: 90, note: 'Logo variants', createdBy: fred!.id },
+      ])
+      .returning();
+
+    // Cleo asks Bob about the contract; Alice adds a note for the agency alone.
+    const [question, note] = await tx
+      .insert(comments)
+      .values([
+        { projectId: project!.id, taskId: created[1]!.id, authorAccountId: cleo!.id, body: 'Bob, could you send the signed contract back by Friday?' },
+        { projectId: project!.id, taskId: created[1]!.id, authorAccountId: alice!.id, body: 'Their budget is fixed, so keep the scope tight.', isInternal: true },
+      ])
+      .returning();
+    await tx.insert(commentMentions).values({ commentId: question!.id, accountId: bob!.id });
+    await tx.insert(taskFollows).values([
+      ...created.map((task, index) => ({ taskId: task.id, projectId: project!.id, accountId: assignees[index]!.id })),
+      { taskId: created[1]!.id, projectId: project!.id, accountId: alice!.id },
+    ]);
+    await tx.insert(notifications).values([
+      { recipientAccountId: bob!.id, kind: 'mentioned', projectId: project!.id, taskId: created[1]!.id, commentId: question!.id, actorAccountId: cleo!.id },
+      { recipientAccountId: cleo!.id, kind: 'assigned', projectId: project!.id, taskId: created[1]!.id, actorAccountId: alice!.id },
+      { recipientAccountId: fred!.id, kind: 'assigned', projectId: project!.id, taskId: created[2]!.id, actorAccountId: alice!.id },
+    ]);
+    const actor = (task: { id: string }) => ({ projectId: project!.id, taskId: task.id, actorAccountId: alice!.id });
+    await tx.insert(activityEvents).values([
+      ...created.map((task, index) => ({ ...actor(task), kind: 'task_created' as const, toValue: demoTasks[index]!.title, createdAt: daysAgo(3) })),
+      ...created.map((task, index) => ({ ...actor(task), kind: 'assigned' as const, subjectAccountId: assignees[index]!.id, createdAt: daysAgo(2) })),
+      ...entries.map((entry) => ({
+        projectId: project!.id,
+        taskId: entry.taskId,
+        actorAccountId: entry.accountId,
+        kind: 'time_tracked' as const,
+        subjectAccountId: entry.accountId,
+        timeEntryId: entry.id,
+        toValue: String(entry.durationMinutes),
+      })),
+      { ...actor(created[1]!), actorAccountId: cleo!.id, kind: 'commented' as const, commentId: question!.id },
+      { ...actor(created[1]!), kind: 'commented' as const, commentId: note!.id, isInternal: true },
     ]);
   });
   return 'loaded';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SubgraphName } from '../../subgraphs/common/subgraph.js';
 import { entitiesBody, postSignedToSubgraph, type GraphQLErrorShape } from '../fixtures.js';
 import { startTestGraph, type TestGraph } from '../harness.js';
-import { mutationRows, queryRows, typeRows, type Outcome, type Route, type Target, type ViewerKind } from './matrix.js';
+import { fieldArguments, mutationRows, queryRows, typeRows, type Outcome, type Route, type Target, type ViewerKind } from './matrix.js';
 import { seedWorld, subgraphViewerOf, tokenOf, viewerKinds, type World } from './world.js';
 
 // Walks the composed API schema and checks that matrix.ts has a row for every type and field.
@@ -46,16 +46,17 @@ const objectTypes = Object.values(api.getTypeMap()).filter((type): type is Graph
 const rootNames = new Set(['Query', 'Mutation']);
 const fieldNamesOf = (row: { fields: string }) => row.fields.split(/\s+/).filter(Boolean);
 
-/** Selects a field: object fields by their `__typename`, so that only the field's own rule runs. */
-function selectField(field: GraphQLField<unknown, unknown>): string {
+/** Selects a field, with its required arguments: object fields by their `__typename`, so that only the field's own rule runs. */
+function selectField(typeName: string, field: GraphQLField<unknown, unknown>): string {
   const named = getNamedType(field.type);
-  if (named.name === 'UserError') return `${field.name} { code field message }`;
-  return isObjectType(named) ? `${field.name} { __typename }` : field.name;
+  const call = `${field.name}${fieldArguments[`${typeName}.${field.name}`] ?? ''}`;
+  if (named.name === 'UserError') return `${call} { code field message }`;
+  return isObjectType(named) ? `${call} { __typename }` : call;
 }
 
 function selectFields(typeName: string, names: string[]): string {
   const fields = (api.getType(typeName) as GraphQLObjectType).getFields();
-  return names.map((name) => selectField(fields[name]!)).join(' ');
+  return names.map((name) => selectField(typeName, fields[name]!)).join(' ');
 }
 
 interface Response {

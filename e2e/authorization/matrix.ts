@@ -104,6 +104,12 @@ const viaCurrentWorkspace = (inner: string, path: (string | number)[], reach: Ce
 /** The host admin's audit log, as the host workspace of the project shows it. */
 const auditLogReach = cells({ seers: 'FORBIDDEN', hostAdmin: 'data', outside: 'null', anonymous: 'UNAUTHENTICATED' });
 const removalFilter = `filter: { actions: [MEMBER_REMOVED] }`;
+/** The time report of January 2030, which holds the host admin's one entry. */
+const januaryReport = '(from: "2030-01-01", to: "2030-01-31")';
+const reportReach = cells({ signedIn: 'empty', managers: 'data', anonymous: 'null' });
+
+/** Arguments of fields that require them, by `Type.field`, for the selections that the matrix builds. */
+export const fieldArguments: Record<string, string> = { 'Workspace.timeReport': januaryReport };
 
 /** `_entities` resolves the reference only for those who see the project, and to null for others. */
 const seersData = cells({ all: 'null', seers: 'data' });
@@ -140,7 +146,7 @@ export const typeRows: Record<string, TypeRow> = {
     ],
   },
   Workspace: {
-    fields: 'id name logoUrl viewerRole members plan externalInvitationsEnabled createdAt projects externalProjects projectOverview projectRoles auditLog',
+    fields: 'id name logoUrl viewerRole members plan externalInvitationsEnabled createdAt projects externalProjects projectOverview projectRoles auditLog timeReport',
     targets: [
       {
         name: 'the host workspace',
@@ -157,6 +163,7 @@ export const typeRows: Record<string, TypeRow> = {
           projectOverview: cells({ all: 'FORBIDDEN', managers: 'data', hostOutsider: 'empty', anonymous: 'UNAUTHENTICATED' }),
           projectRoles: cells({ all: 'FORBIDDEN', hostMembers: 'data', anonymous: 'UNAUTHENTICATED' }),
           auditLog: cells({ all: 'FORBIDDEN', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' }),
+          timeReport: cells({ all: 'FORBIDDEN', hostMembers: 'data', anonymous: 'UNAUTHENTICATED' }),
         },
       },
       {
@@ -617,6 +624,34 @@ export const typeRows: Record<string, TypeRow> = {
   MarkNotificationsReadPayload: { fields: 'notifications unreadCount userErrors', viaMutations: true },
   MarkAllNotificationsReadPayload: { fields: 'markedCount unreadCount', viaMutations: true },
   NotificationSettingsPayload: { fields: 'settings userErrors', viaMutations: true },
+  TimeReport: {
+    fields: 'from to totalMinutes byProject byPerson rows',
+    targets: [
+      {
+        name: "January 2030 of the viewer's current workspace",
+        routes: [viaCurrentWorkspace(`timeReport${januaryReport} { SEL }`, ['timeReport'], cells({ signedIn: 'data', anonymous: 'null' }))],
+        fields: cells({ all: 'data' }),
+        // The host admin's 45 minutes show to those who see others' time in the host project.
+        overrides: {
+          byProject: cells({ all: 'empty', managers: 'data' }),
+          byPerson: cells({ all: 'empty', managers: 'data' }),
+          rows: cells({ all: 'empty', managers: 'data' }),
+        },
+      },
+    ],
+  },
+  TimeReportProjectTotal: {
+    fields: 'project totalMinutes',
+    targets: [{ name: 'the host project in January 2030', routes: [viaCurrentWorkspace(`timeReport${januaryReport} { byProject { SEL } }`, ['timeReport', 'byProject', 0], reportReach)], fields: cells({ all: 'data' }) }],
+  },
+  TimeReportPersonTotal: {
+    fields: 'account isExternal totalMinutes',
+    targets: [{ name: 'the host admin in January 2030', routes: [viaCurrentWorkspace(`timeReport${januaryReport} { byPerson { SEL } }`, ['timeReport', 'byPerson', 0], reportReach)], fields: cells({ all: 'data' }) }],
+  },
+  TimeReportRow: {
+    fields: 'project task account isExternal totalMinutes',
+    targets: [{ name: "the host admin's time on the assigned task", routes: [viaCurrentWorkspace(`timeReport${januaryReport} { rows { SEL } }`, ['timeReport', 'rows', 0], reportReach)], fields: cells({ all: 'data' }) }],
+  },
   CommentPayload: { fields: 'comment userErrors', viaMutations: true },
   CalendarEntryPayload: { fields: 'calendarEntry userErrors', viaMutations: true },
   PrivateTaskPayload: { fields: 'privateTask userErrors', viaMutations: true },

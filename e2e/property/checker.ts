@@ -11,10 +11,10 @@ export interface Violation {
 }
 
 /** Counts of the checked types found in responses, visible ones included, to show that the run was not empty. */
-export type Sightings = Record<'Project' | 'Task' | 'TimeEntry' | 'Workspace' | 'Invitation', number>;
+export type Sightings = Record<'Project' | 'Task' | 'TimeEntry' | 'Workspace' | 'Invitation' | 'Comment', number>;
 
 export function emptySightings(): Sightings {
-  return { Project: 0, Task: 0, TimeEntry: 0, Workspace: 0, Invitation: 0 };
+  return { Project: 0, Task: 0, TimeEntry: 0, Workspace: 0, Invitation: 0, Comment: 0 };
 }
 
 const checkedTypes: Record<keyof Sightings, { kind: IdKind; allowed: (view: CallerView) => Set<string> }> = {
@@ -23,13 +23,14 @@ const checkedTypes: Record<keyof Sightings, { kind: IdKind; allowed: (view: Call
   TimeEntry: { kind: 'timeEntry', allowed: (view) => view.timeEntries },
   Workspace: { kind: 'workspace', allowed: (view) => view.workspaces },
   Invitation: { kind: 'invitation', allowed: (view) => view.invitations },
+  Comment: { kind: 'comment', allowed: (view) => view.comments },
 };
 
 /** Error codes that mean the response is broken or the generator built an invalid operation. */
 const failingCodes = new Set(['INTERNAL_SERVER_ERROR', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST']);
 
 /**
- * Checks one response for `view`: every Project, Task, TimeEntry, Workspace and Invitation in its
+ * Checks one response for `view`: every Project, Task, TimeEntry, Workspace, Invitation and Comment in its
  * data must be one the caller may see, and no error may be internal or a rejected operation.
  * Adds the objects it finds to `sightings`.
  */

@@ -22,7 +22,7 @@ import {
 export type Draw = GeneratorValue;
 
 /** Kinds of IDs the seed records, used to steer an ID argument towards IDs of the kind it names. */
-export type IdKind = 'project' | 'task' | 'timeEntry' | 'workspace' | 'account' | 'invitation' | 'role';
+export type IdKind = 'project' | 'task' | 'timeEntry' | 'workspace' | 'account' | 'invitation' | 'role' | 'comment' | 'notification';
 
 /** IDs and tokens the generator fills arguments from. */
 export interface ArgumentPools {
@@ -64,6 +64,8 @@ type Filled = string | typeof unfillable | undefined;
 function idKindHint(argumentName: string, fieldName: string): IdKind | undefined {
   const hints: [RegExp, IdKind][] = [
     [/timeEntry/i, 'timeEntry'],
+    [/comment/i, 'comment'],
+    [/notification/i, 'notification'],
     [/task/i, 'task'],
     [/project/i, 'project'],
     [/workspace/i, 'workspace'],

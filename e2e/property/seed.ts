@@ -15,6 +15,8 @@ export interface CallerView {
   /** Their own workspaces, the host workspaces of their projects, and the home workspaces of those projects' members. */
   workspaces: Set<string>;
   invitations: Set<string>;
+  /** Comments on what they see, never internal ones. */
+  comments: Set<string>;
 }
 
 /** Every seeded ID by kind, the callers' views, and the invitation tokens. */
@@ -35,6 +37,7 @@ interface SeededProject {
 
 const removeMemberMutation = `mutation($input: ProjectMemberInput!) { removeProjectMember(input: $input) { project { id } userErrors { code field message } } }`;
 const unassignMutation = `mutation($input: TaskAssigneeInput!) { unassignTask(input: $input) { task { id } userErrors { code field message } } }`;
+const commentMutation = `mutation($input: CreateCommentInput!) { createComment(input: $input) { comment { id } userErrors { code field message } } }`;
 const revokeMutation = `mutation($input: InvitationIdInput!) { revokeInvitation(input: $input) { invitation { id } userErrors { code field message } } }`;
 
 /**
@@ -56,6 +59,8 @@ export async function seedWorld(graph: TestGraph): Promise<SeededWorld> {
     account: new Set(),
     invitation: new Set(),
     role: new Set(Object.values(roles)),
+    comment: new Set(),
+    notification: new Set(),
   };
   const tokens: string[] = [];
 
@@ -81,6 +86,12 @@ export async function seedWorld(graph: TestGraph): Promise<SeededWorld> {
     ids.invitation.add(sent.invitationId);
     tokens.push(sent.token);
     target.members.set(account.id, await accept(graph, account, sent.token));
+  }
+  async function comment(account: TestAccount, target: { projectId: string } | { taskId: string }, isInternal = false, mentionAccountIds: string[] = []): Promise<string> {
+    const data = dataOf(await graph.request(commentMutation, { input: { ...target, body: `seed comment ${ids.comment.size}`, isInternal, mentionAccountIds } }, account.token));
+    expect(data.createComment.userErrors).toEqual([]);
+    ids.comment.add(data.createComment.comment.id);
+    return data.createComment.comment.id;
   }
   async function time(account: TestAccount, taskId: string, day: string): Promise<string> {
     const id = await logTime(graph, account.token, { taskId, entryDate: day, durationMinutes: 45, note: `seed ${day}` });
@@ -149,25 +160,43 @@ export async function seedWorld(graph: TestGraph): Promise<SeededWorld> {
   await time(host3, e.tasks[0]!, '2026-03-02');
   await time(host3, f.tasks[1]!, '2026-03-02');
 
+  // Comments, public and internal, on what each external sees and on what they must not see. The
+  // mentions and assignments above also fill the externals' notifications and the histories.
+  const collaboratorComments = [
+    await comment(host1, { projectId: a.id }, false, [collaborator.id]),
+    await comment(host1, { taskId: a1 }),
+    await comment(collaborator, { taskId: a3 }),
+    await comment(collaborator, { projectId: own.id }),
+  ];
+  const assigneeComments = [await comment(host2, { projectId: c.id }, false, [assignee.id]), await comment(host2, { taskId: c1 }), await comment(assignee, { taskId: c2 })];
+  await comment(host1, { projectId: a.id }, true);
+  await comment(host1, { taskId: a1 }, true);
+  await comment(host2, { taskId: c1 }, true);
+  await comment(host2, { taskId: c3 });
+  await comment(host2, { taskId: c5 }, false, [assignee.id]);
+  await comment(collaborator, { taskId: b.tasks[0]! });
+  await comment(host1, { projectId: b.id }, false, [collaborator.id]);
+  await comment(host3, { projectId: e.id });
+
   expect(dataOf(await graph.request(removeMemberMutation, { input: { projectId: b.id, accountId: collaborator.id } }, host1.token)).removeProjectMember.userErrors).toEqual([]);
   b.members.delete(collaborator.id);
   expect(dataOf(await graph.request(unassignMutation, { input: { taskId: c5, accountId: assignee.id } }, host2.token)).unassignTask.userErrors).toEqual([]);
   await archiveProject(graph, host1.token, a2.id);
 
-  function view(label: string, account: TestAccount, projects: SeededProject[], tasks: string[], timeEntries: string[]): CallerView {
+  function view(label: string, account: TestAccount, projects: SeededProject[], tasks: string[], timeEntries: string[], comments: string[]): CallerView {
     const workspaces = new Set([account.ownWorkspaceId]);
     for (const seen of projects) {
       workspaces.add(seen.hostWorkspaceId);
       for (const home of seen.members.values()) workspaces.add(home);
     }
-    return { label, account, projects: new Set(projects.map((seen) => seen.id)), tasks: new Set(tasks), timeEntries: new Set(timeEntries), workspaces, invitations: new Set() };
+    return { label, account, projects: new Set(projects.map((seen) => seen.id)), tasks: new Set(tasks), timeEntries: new Set(timeEntries), workspaces, invitations: new Set(), comments: new Set(comments) };
   }
 
   const garbageTokens = ['A'.repeat(43), 'not-a-token'];
   return {
     ids,
-    collaborator: view('External collaborator', collaborator, [a, a2, own], [...a.tasks, ...a2.tasks, ...own.tasks], collaboratorEntries),
-    assignee: view('External assignee', assignee, [c], [c1, c2], assigneeEntries),
+    collaborator: view('External collaborator', collaborator, [a, a2, own], [...a.tasks, ...a2.tasks, ...own.tasks], collaboratorEntries, collaboratorComments),
+    assignee: view('External assignee', assignee, [c], [c1, c2], assigneeEntries, assigneeComments),
     pools: {
       ids: Object.fromEntries(Object.entries(ids).map(([kind, set]) => [kind, [...set, 'not-a-uuid']])) as Record<IdKind, string[]>,
       invitationTokens: [...tokens, ...garbageTokens],

@@ -101,7 +101,7 @@ test(`external members see only what their project roles allow, over ${numRuns} 
     expect(operations).toBeGreaterThanOrEqual(numRuns);
     for (const [name, count] of rootFieldCounts) expect(count, `root field ${name} reached`).toBeGreaterThan(0);
     for (const [caller, seen] of Object.entries(sightings)) {
-      for (const typename of ['Project', 'Task', 'TimeEntry', 'Workspace'] as const) {
+      for (const typename of ['Project', 'Task', 'TimeEntry', 'Workspace', 'Comment'] as const) {
         expect(seen[typename], `${caller} saw a ${typename}`).toBeGreaterThan(0);
       }
     }

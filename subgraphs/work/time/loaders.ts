@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { desc, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.js';
+import { workspaceMembershipsView } from '../../../db/identity/contract.js';
 import { timeEntries } from '../../../db/work/schema.js';
 import type { RequestContext } from '../../common/context.js';
 import { isUuid } from '../../common/ids.js';
@@ -150,6 +151,17 @@ export function createTimeLoaders(context: RequestContext) {
         or exists (select 1 from work.task_assignees a where a.task_id = e.task_id and a.account_id = e.account_id))))`;
 
   return {
+    /** The viewer's role in each workspace, or null where they are not a member. */
+    viewerWorkspaceRoleById: createLoader<string | null>(async (ids) => {
+      const viewerId = viewerIdOf();
+      if (!viewerId) return new Map();
+      const rows = await db
+        .select({ workspaceId: workspaceMembershipsView.workspaceId, role: workspaceMembershipsView.role })
+        .from(workspaceMembershipsView)
+        .where(and(eq(workspaceMembershipsView.accountId, viewerId), inArray(workspaceMembershipsView.workspaceId, ids)));
+      return new Map(rows.map((row) => [row.workspaceId, row.role]));
+    }, null),
+
     timeEntriesById: createLoader<TimeEntryRow | null>(async (ids) => {
       const rows = await db.select().from(timeEntries).where(inArray(timeEntries.id, ids));
       return indexBy(rows, (row) => row.id);

@@ -4,7 +4,9 @@ import { parseId } from '../../common/ids.js';
 import type { TaskRow, WorkLoaders } from '../loaders.js';
 import type { EntryPage, TimeEntryRow } from './loaders.js';
 import { accountListKey, encodeEntryCursor, parseEntryPageRequest, projectListKey, type ListKey } from './pagination.js';
+import { loadVisibleTask } from '../task/visibility.js';
 import { canSeeEntry, entryFilterOf } from './rules.js';
+import { loadTimeReport, type ReportRow } from './report.js';
 import { deleteTimeEntry, logTime, startTimer, stopTimer, timeEntryNotFound, type LogTimeFields, type StartTimerFields } from './service.js';
 
 type Context = SubgraphContext<WorkLoaders>;
@@ -114,6 +116,21 @@ export const timeFieldResolvers = {
 
 /** Resolvers of the types that time tracking adds. ../resolvers.ts spreads them into the resolver map. */
 export const timeTypeResolvers = {
+  Workspace: {
+    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+    timeReport: (workspace: { id: string }, args: { from: string; to: string }, context: Context) => loadTimeReport(workspace.id, args.from, args.to, context),
+  },
+  TimeReportProjectTotal: {
+    project: (total: { projectId: string }) => ({ __typename: 'Project', id: total.projectId }),
+  },
+  TimeReportPersonTotal: {
+    account: (total: { accountId: string }) => ({ __typename: 'Account', id: total.accountId }),
+  },
+  TimeReportRow: {
+    project: (row: ReportRow) => ({ __typename: 'Project', id: row.projectId }),
+    task: (row: ReportRow, _args: unknown, context: Context) => loadVisibleTask(row.taskId, context),
+    account: (row: ReportRow) => ({ __typename: 'Account', id: row.accountId }),
+  },
   TimeEntry: {
     __resolveReference: async (reference: { id: string }, context: Context) => {
       const entry = await context.loaders.timeEntriesById.load(reference.id);

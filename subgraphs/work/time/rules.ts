@@ -31,6 +31,11 @@ export async function canSeeEntry(entry: TimeEntryRow, context: Context): Promis
   return true;
 }
 
+/** Allows a member of the parent workspace, admin or not; external members of its projects are not members. */
+const isWorkspaceMember = accessRule<Context>('isWorkspaceMember', 'strict', async (workspace: { id: string }, _args, context) =>
+  (await context.loaders.viewerWorkspaceRoleById.load(workspace.id)) ? true : forbidden(),
+);
+
 /** Allows a viewer who may see the parent time entry. */
 const canSeeTimeEntry = accessRule<Context>('canSeeTimeEntry', 'strict', async (entry: TimeEntryRow, _args, context) =>
   (await canSeeEntry(entry, context)) ? true : forbidden(),
@@ -86,5 +91,9 @@ export const timeTypeRules = {
   TimeEntryConnection: isAuthenticated,
   TimeEntryEdge: isAuthenticated,
   TimeEntryPayload: allow,
-  Workspace: isAuthenticated,
+  Workspace: { id: isAuthenticated, timeReport: isWorkspaceMember },
+  TimeReport: isAuthenticated,
+  TimeReportProjectTotal: isAuthenticated,
+  TimeReportPersonTotal: isAuthenticated,
+  TimeReportRow: isAuthenticated,
 };
