@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { startEmbeddedGraph, type EmbeddedGraph } from '../gateway/embedded.js';
-import { createLogger } from '../subgraphs/common/logger.js';
+import { defaultLimitSettings, type LimitSettings } from '../gateway/limits.js';
+import type { PersistedOperationSettings } from '../gateway/persisted-operations.js';
+import { createLogger, type Logger } from '../subgraphs/common/logger.js';
 
 /**
  * Opens a fresh database: a new PostgreSQL database when DATABASE_URL is set (dropped again on
@@ -58,13 +60,31 @@ export interface TestGraph extends EmbeddedGraph {
   request<TData = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<TData>>;
 }
 
+export interface TestGraphOptions {
+  prepare?(database: DatabaseHandle): Promise<unknown>;
+  /**
+   * The gateway's limits. By default those of production, except that no per-caller cost
+   * budget applies, because suites send thousands of operations as a few callers.
+   */
+  limits?: LimitSettings;
+  /** Automatic persisted queries and safelisting; by default queries are cached in memory and not limited. */
+  persistedOperations?: Partial<PersistedOperationSettings>;
+  /** The logger of every server; by default one at LOG_LEVEL, silent when that is unset. */
+  log?: Logger;
+  /** Whether anonymous callers may introspect the schema. True by default, as outside production. */
+  anonymousIntrospection?: boolean;
+}
+
 /** Starts the whole graph in this process on free ports, over a fresh database that `prepare` may fill first. */
-export async function startTestGraph(options: { prepare?(database: DatabaseHandle): Promise<unknown> } = {}): Promise<TestGraph> {
+export async function startTestGraph(options: TestGraphOptions = {}): Promise<TestGraph> {
   const database = await openTestDatabase();
   await options.prepare?.(database);
   const tokenKey = randomBytes(32);
-  const log = createLogger('test');
-  log.level = process.env.LOG_LEVEL ?? 'silent';
+  let log = options.log;
+  if (!log) {
+    log = createLogger('test');
+    log.level = process.env.LOG_LEVEL ?? 'silent';
+  }
   const graph = await startEmbeddedGraph({
     database,
     tokenKey,
@@ -72,8 +92,10 @@ export async function startTestGraph(options: { prepare?(database: DatabaseHandl
     port: 0,
     host: '127.0.0.1',
     log,
-    introspection: true,
+    anonymousIntrospection: options.anonymousIntrospection ?? true,
     invitations: { acceptUrlBase: 'http://tandem.test/invitations', ttlDays: 14, logAcceptLinks: false },
+    limits: options.limits ?? { ...defaultLimitSettings, budget: null },
+    persistedOperations: { mode: 'off', manifestDir: null, redisUrl: null, apqTtlSeconds: 3600, ...options.persistedOperations },
   });
 
   return {

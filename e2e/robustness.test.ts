@@ -170,15 +170,23 @@ test('deep nesting is rejected', async () => {
   for (let level = 0; level < 10; level += 1) selection = `title project { tasks(first: 100) { nodes { ${selection} } } }`;
   const response = await gql(graph, `query($id: ID!) { project(id: $id) { tasks(first: 100) { nodes { ${selection} } } } }`, { id: projectId }, owner.token);
   expectRejected(response);
+  expect(response.status).toBe(400);
+  expect(response.errors!.map((error) => error.extensions)).toEqual([{ code: 'MAX_DEPTH_EXCEEDED', limit: 12, value: 34 }]);
 });
 
 test('500 fan-out aliases are rejected', async () => {
   const owner = await signUp(graph, 'Alias Owner');
   await createProject(graph, owner.token, 'Aliased');
-  // Each alias costs the gateway a separate request to the work subgraph.
-  const fields = Array.from({ length: 500 }, (_, index) => `p${index}: projects { tasks(first: 1) { totalCount } }`).join(' ');
-  const response = await gql(graph, `{ ${fields} }`, undefined, owner.token);
+  // Each alias costs the gateway a separate request to the work subgraph. The fragment keeps
+  // the operation below the token limit, so that the alias limit is the one it reaches.
+  const fields = Array.from({ length: 500 }, (_, index) => `p${index}: projects { ...Count }`).join(' ');
+  const response = await gql(graph, `{ ${fields} } fragment Count on Project { tasks(first: 1) { totalCount } }`, undefined, owner.token);
   expectRejected(response);
+  expect(response.status).toBe(400);
+  expect(response.errors!.map((error) => error.extensions)).toEqual([
+    { code: 'MAX_ALIASES_EXCEEDED', limit: 100, value: 500 },
+    { code: 'MAX_ROOT_FIELDS_EXCEEDED', limit: 100, value: 500 },
+  ]);
 }, 60_000);
 
 // --- Faults that clients see as INTERNAL_SERVER_ERROR.
@@ -187,6 +195,19 @@ test('subscription operation', async () => {
   const response = await gql(graph, 'subscription { __typename }');
   expect(response.status).toBeLessThan(500);
   expectRejected(response);
+});
+
+test('several operations without operationName', async () => {
+  const document = 'query A { __typename } query B { __typename }';
+  const unnamed = await gql(graph, document);
+  expect(unnamed.status).toBe(400);
+  expect(unnamed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(unnamed.errors?.[0]?.message).toMatch(/name the one to run in "operationName"/);
+  const wrong = await send(graph.url, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document, operationName: 'C' }) });
+  expect(wrong.status).toBe(400);
+  expect(wrong.errors?.[0]?.message).toMatch(/no operation named "C"/);
+  const named = await send(graph.url, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document, operationName: 'B' }) });
+  expect(named.data).toEqual({ __typename: 'Query' });
 });
 
 test('persisted query hash mismatch', async () => {

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { activeSessionsView } from '../db/identity/contract.js';
+import { activeIntegrationTokensView, activeSessionsView } from '../db/identity/contract.js';
 import { verifyAccessToken } from '../subgraphs/common/access-token.js';
 import { HttpError } from '../subgraphs/common/http.js';
+import { hashIntegrationSecret, isIntegrationSecret } from '../subgraphs/common/integration-secret.js';
 import type { Viewer } from '../subgraphs/common/viewer.js';
 
 /**
@@ -20,6 +21,12 @@ export async function authenticate(request: IncomingMessage, tokenKey: Uint8Arra
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   if (!match?.[1]) throw new HttpError(401, 'UNAUTHENTICATED', 'The Authorization header must be "Bearer <access token>".');
 
+  if (isIntegrationSecret(match[1])) {
+    const viewer = await loadIntegrationViewer(db, match[1]);
+    if (!viewer) throw new HttpError(401, 'UNAUTHENTICATED', 'The integration token is unknown or revoked; ask an admin of the workspace for a new one.');
+    return viewer;
+  }
+
   const claims = await verifyAccessToken(tokenKey, match[1]);
   if (claims === 'expired') throw new HttpError(401, 'UNAUTHENTICATED', 'The access token has expired; sign in again with logIn.');
   if (claims === 'invalid') throw new HttpError(401, 'UNAUTHENTICATED', 'The access token is invalid; sign in again with logIn.');
@@ -27,6 +34,14 @@ export async function authenticate(request: IncomingMessage, tokenKey: Uint8Arra
   const viewer = await loadSessionViewer(db, claims.sessionId, claims.accountId);
   if (!viewer) throw new HttpError(401, 'UNAUTHENTICATED', 'The session of this access token has ended; sign in again with logIn.');
   return viewer;
+}
+
+/** Reads a token that is not revoked from the identity subgraph's published view, by the hash of its secret. */
+async function loadIntegrationViewer(db: Database, secret: string): Promise<Viewer | null> {
+  const [token] = await db.select().from(activeIntegrationTokensView).where(eq(activeIntegrationTokensView.tokenHash, hashIntegrationSecret(secret)));
+  if (!token) return null;
+  const scopes = token.scopes.filter((scope): scope is 'read' | 'write' => scope === 'read' || scope === 'write');
+  return { accountId: token.accountId, sessionId: token.id, workspaceId: token.workspaceId, integration: { tokenId: token.id, scopes } };
 }
 
 /**

@@ -5,5 +5,7 @@ import type { Viewer } from '../subgraphs/common/viewer.js';
 export interface GatewayContext {
   viewer: Viewer | null;
   requestId: string;
+  /** The client's IP address, which keys the cost budget of anonymous callers. */
+  clientAddress: string;
   log: Logger;
 }

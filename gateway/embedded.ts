@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { DatabaseHandle } from '../db/client.js';
 import { randomSecret } from '../subgraphs/common/config.js';
 import type { Logger } from '../subgraphs/common/logger.js';
@@ -8,6 +9,8 @@ import { sharingSubgraph } from '../subgraphs/sharing/index.js';
 import type { InvitationSettings } from '../subgraphs/sharing/invitation/settings.js';
 import { workSubgraph } from '../subgraphs/work/index.js';
 import { startGateway, type SubgraphEndpoint } from './gateway.js';
+import type { LimitSettings } from './limits.js';
+import type { PersistedOperationSettings } from './persisted-operations.js';
 
 export interface EmbeddedGraphOptions {
   database: DatabaseHandle;
@@ -17,14 +20,21 @@ export interface EmbeddedGraphOptions {
   port: number;
   host: string;
   log: Logger;
-  introspection: boolean;
+  /** Whether anonymous callers may introspect the schema. Signed-in callers always may. */
+  anonymousIntrospection: boolean;
   invitations: InvitationSettings;
+  /** The gateway's limits. When unset, they are read from the environment. */
+  limits?: LimitSettings;
+  /** Automatic persisted queries and safelisting. When unset, they are read from the environment. */
+  persistedOperations?: PersistedOperationSettings;
 }
 
 export interface EmbeddedGraph {
   /** The gateway's GraphQL URL. */
   url: string;
   subgraphs: Record<SubgraphName, SubgraphEndpoint>;
+  /** Each subgraph's HTTP server, for tests that observe the requests the gateway sends. */
+  subgraphServers: Record<SubgraphName, Server>;
   close(): Promise<void>;
 }
 
@@ -37,6 +47,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
   const db = options.database.db;
   const started: RunningServer[] = [];
   const subgraphs = {} as Record<SubgraphName, SubgraphEndpoint>;
+  const subgraphServers = {} as Record<SubgraphName, Server>;
 
   try {
     const definitions = [identitySubgraph({ key: options.tokenKey, ttlSeconds: options.tokenTtlSeconds }), sharingSubgraph(options.invitations), workSubgraph] as const;
@@ -45,13 +56,25 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       const server = await startSubgraph(definition as Parameters<typeof startSubgraph>[0], { db, secret, port: 0, host: '127.0.0.1', log: options.log });
       started.push(server);
       subgraphs[definition.name] = { url: server.url, secret };
+      subgraphServers[definition.name] = server.server;
     }
-    const gateway = await startGateway({ db, tokenKey: options.tokenKey, subgraphs, port: options.port, host: options.host, log: options.log, introspection: options.introspection });
+    const gateway = await startGateway({
+      db,
+      tokenKey: options.tokenKey,
+      subgraphs,
+      port: options.port,
+      host: options.host,
+      log: options.log,
+      anonymousIntrospection: options.anonymousIntrospection,
+      limits: options.limits,
+      persistedOperations: options.persistedOperations,
+    });
     started.push(gateway);
 
     return {
       url: gateway.url,
       subgraphs,
+      subgraphServers,
       close: async () => {
         for (const server of started.reverse()) await server.close();
       },

@@ -1,10 +1,13 @@
 // Runs the gateway as its own process in front of subgraphs running as their own processes.
+import '../subgraphs/common/start-tracing.js';
 import { openDatabase } from '../db/client.js';
-import { readBoolean, readPort, readRequired } from '../subgraphs/common/config.js';
+import { readPort, readRequired } from '../subgraphs/common/config.js';
 import { secretKey } from '../subgraphs/common/gateway-signature.js';
 import { createLogger } from '../subgraphs/common/logger.js';
 import { subgraphNames, type SubgraphName } from '../subgraphs/common/subgraph.js';
+import { stopTracing } from '../subgraphs/common/tracing.js';
 import { startGateway, type SubgraphEndpoint } from './gateway.js';
+import { readAnonymousIntrospection } from './introspection.js';
 
 const log = createLogger('gateway');
 const database = await openDatabase({
@@ -31,13 +34,14 @@ const gateway = await startGateway({
   port: readPort('PORT', 4000),
   host: process.env.HOST ?? '127.0.0.1',
   log,
-  introspection: readBoolean('INTROSPECTION', true),
+  anonymousIntrospection: readAnonymousIntrospection(),
 });
 
 const stop = async (signal: string) => {
   log.info({ signal }, 'Stopping.');
   await gateway.close();
   await database.close();
+  await stopTracing();
   process.exit(0);
 };
 process.once('SIGINT', () => void stop('SIGINT'));

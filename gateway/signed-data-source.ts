@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { context as traceContext, propagation } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { isClientSafeCode } from '../subgraphs/common/errors.js';
 import { GATEWAY_SIGNATURE_HEADER, SESSION_CHANGED_HEADER, signGatewayAssertion, type GatewayAssertion } from '../subgraphs/common/gateway-signature.js';
+import type { ServiceMetrics } from '../subgraphs/common/metrics.js';
 import type { Viewer } from '../subgraphs/common/viewer.js';
 import type { GatewayContext } from './context.js';
 
@@ -24,9 +26,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     subgraph: string,
     key: Uint8Array,
     private readonly changeViewer: (change: string, current: Viewer | null) => Promise<Viewer | null>,
+    metrics?: ServiceMetrics,
   ) {
     super({ url });
-    this.fetcher = signingFetcher(this.fetcher, subgraph, key);
+    this.fetcher = signingFetcher(this.fetcher, subgraph, key, metrics);
   }
 
   /**
@@ -69,7 +72,11 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-function signingFetcher(fetcher: Fetcher, subgraph: string, key: Uint8Array): Fetcher {
+/**
+ * Wraps the data source's fetcher: signs each request, passes the request id and the W3C
+ * trace context (`traceparent`, when tracing is on) on, and times the request for metrics.
+ */
+function signingFetcher(fetcher: Fetcher, subgraph: string, key: Uint8Array, metrics?: ServiceMetrics): Fetcher {
   return async (url, init) => {
     const headers: Record<string, string> = { ...(init?.headers as Record<string, string> | undefined) };
     const pending = headers[pendingAssertionHeader];
@@ -78,6 +85,17 @@ function signingFetcher(fetcher: Fetcher, subgraph: string, key: Uint8Array): Fe
 
     headers[GATEWAY_SIGNATURE_HEADER] = await signGatewayAssertion(key, subgraph, init?.body ?? '', assertion);
     headers['x-request-id'] = assertion.requestId;
-    return fetcher(url, { ...init, headers });
+    // Without a registered OpenTelemetry SDK the propagator does nothing.
+    propagation.inject(traceContext.active(), headers);
+
+    const startedAt = performance.now();
+    let ok = false;
+    try {
+      const response = await fetcher(url, { ...init, headers });
+      ok = response.status < 400;
+      return response;
+    } finally {
+      metrics?.observeSubgraphFetch(subgraph, ok, (performance.now() - startedAt) / 1000);
+    }
   };
 }

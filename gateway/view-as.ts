@@ -31,6 +31,7 @@ export async function applyViewAs(
   if (header === undefined) return caller;
   if (!caller) throw new HttpError(401, 'UNAUTHENTICATED', `The ${VIEW_AS_HEADER} header needs an access token.`);
   if (caller.viewAs) throw denied('A view-as request cannot be nested.');
+  if (caller.integration) throw denied(`Integration tokens cannot use the ${VIEW_AS_HEADER} header; it is for admins signed in as themselves.`);
   const [projectId, accountId, ...rest] = (Array.isArray(header) ? header.join(',') : header).trim().split(':');
   if (rest.length > 0 || !isUuid(projectId) || !isUuid(accountId)) {
     throw denied(`The ${VIEW_AS_HEADER} header must be "<projectId>:<accountId>" of a project you administer and one of its members.`);

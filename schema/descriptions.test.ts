@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Kind, parse, type InputValueDefinitionNode, type StringValueNode } from 'graphql';
+import { buildSchema, Kind, parse, type InputValueDefinitionNode, type StringValueNode } from 'graphql';
 import { expect, test } from 'vitest';
+import { undocumentedElements } from '../scripts/public-schema/descriptions.js';
 
 // Federation's own definitions in the supergraph (join__, link__) come without descriptions.
 const isFederationInternal = (name: string) => /^(join__|link__)/.test(name);
@@ -58,4 +59,36 @@ test.each(['identity', 'sharing', 'work', 'supergraph'])('%s.graphql describes e
 test('undocumented finds missing descriptions', () => {
   const sdl = '"A thing." type Thing { "Its ID." id: ID! name(upper: Boolean): String } enum Color { RED } input Filter { "Text." text: String }';
   expect(undocumented(sdl)).toEqual(['Thing.name', 'Thing.name.upper', 'Color', 'Color.RED', 'Filter']);
+});
+
+// The public schema is what clients read, root types included; `npm run compose:check` runs the same check.
+test('public.graphql describes every element', () => {
+  const sdl = readFileSync(new URL('./public.graphql', import.meta.url), 'utf8');
+  expect(undocumentedElements(buildSchema(sdl))).toEqual([]);
+});
+
+test('undocumentedElements finds missing descriptions', () => {
+  const schema = buildSchema(`
+    type Query { "A thing." thing(id: ID!): Thing }
+    "A thing." type Thing { "Its ID." id: ID! name(upper: Boolean): String }
+    enum Color { "Red." RED BLUE }
+    "A filter." input Filter { text: String }
+    "Search." interface Named { "Name." name: String }
+    union Result = Thing
+    scalar Money
+    directive @cached("Seconds." maxAge: Int, scope: String) on FIELD_DEFINITION
+  `);
+  expect(undocumentedElements(schema)).toEqual([
+    '@cached',
+    '@cached(scope:)',
+    'Color',
+    'Color.BLUE',
+    'Filter.text',
+    'Money',
+    'Query',
+    'Query.thing(id:)',
+    'Result',
+    'Thing.name',
+    'Thing.name(upper:)',
+  ]);
 });

@@ -2,12 +2,15 @@
 // under DATA_DIR (default .data) or on DATABASE_URL. Applies migrations, loads the demo data
 // (by default only on the embedded database; DEMO_DATA overrides), then prints the URL and
 // the demo sign-ins.
+import '../subgraphs/common/start-tracing.js';
 import { join } from 'node:path';
 import { openDatabase } from '../db/client.js';
 import { startEmbeddedGraph } from '../gateway/embedded.js';
+import { readAnonymousIntrospection } from '../gateway/introspection.js';
 import { readBoolean, readPort, readTokenSecret, readTokenTtl } from '../subgraphs/common/config.js';
 import { secretKey } from '../subgraphs/common/gateway-signature.js';
 import { createLogger } from '../subgraphs/common/logger.js';
+import { stopTracing } from '../subgraphs/common/tracing.js';
 import { readInvitationSettings } from '../subgraphs/sharing/invitation/settings.js';
 import { readMailSettings, startMailWorker } from '../subgraphs/common/mail/index.js';
 import { sharingOutbox } from '../subgraphs/sharing/outbox.js';
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
     port: readPort('PORT', 4000),
     host: process.env.HOST ?? '127.0.0.1',
     log,
-    introspection: readBoolean('INTROSPECTION', true),
+    anonymousIntrospection: readAnonymousIntrospection(),
     // Without SMTP_URL mail goes to files, so accept links are logged for the person running it.
     invitations: readInvitationSettings(mailSettings.kind === 'file'),
   });
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     await mailWorker.stop();
     await notificationWorker.stop();
     await database.close();
+    await stopTracing();
     process.exit(0);
   }
   process.on('SIGINT', () => void stop('SIGINT'));

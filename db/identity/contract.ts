@@ -68,3 +68,29 @@ export const identityAuditEventsView = identity
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   })
   .as(sql`select id, workspace_id, actor_account_id, action, target_account_id, before, after, created_at from identity.audit_events`);
+
+/** Integration tokens that are not revoked, by the SHA-256 of their secret, for the gateway to authenticate callers. */
+export const activeIntegrationTokensView = identity
+  .view('v_active_integration_tokens', {
+    id: uuid('id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    accountId: uuid('account_id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    scopes: text('scopes').array().notNull(),
+  })
+  .as(sql`select id, token_hash, account_id, workspace_id, scopes from identity.integration_tokens where revoked_at is null`);
+
+/** The registered operations of integration tokens that are not revoked, for the gateway's safelisting. */
+export const activePersistedOperationsView = identity
+  .view('v_active_persisted_operations', {
+    integrationTokenId: uuid('integration_token_id').notNull(),
+    operationId: text('operation_id').notNull(),
+    body: text('body').notNull(),
+    strippedHash: text('stripped_hash').notNull(),
+  })
+  .as(
+    sql`select o.integration_token_id, o.operation_id, o.body, o.stripped_hash
+        from identity.persisted_operations o
+        join identity.integration_tokens t on t.id = o.integration_token_id
+        where t.revoked_at is null`,
+  );

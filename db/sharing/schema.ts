@@ -191,5 +191,7 @@ export const auditEvents = sharing.table(
   (table) => [
     index('audit_events_workspace_created_idx').on(table.workspaceId, table.createdAt, table.id),
     index('audit_events_project_idx').on(table.projectId, table.createdAt),
+    // Serves the work subgraph's periodic look for recent removals from projects.
+    index('audit_events_removals_idx').on(table.createdAt).where(sql`${table.action} = 'member_removed'`),
   ],
 );

@@ -130,7 +130,7 @@ const calendarQuery = (inner: string) => (world: World) => `myCalendar(from: ${q
 
 export const typeRows: Record<string, TypeRow> = {
   Account: {
-    fields: 'id name email avatarUrl createdAt',
+    fields: 'id name email avatarUrl createdAt isIntegration',
     targets: [
       {
         name: 'the host admin',
@@ -146,7 +146,7 @@ export const typeRows: Record<string, TypeRow> = {
     ],
   },
   Workspace: {
-    fields: 'id name logoUrl viewerRole members plan externalInvitationsEnabled createdAt projects externalProjects projectOverview projectRoles auditLog timeReport',
+    fields: 'id name logoUrl viewerRole members plan externalInvitationsEnabled createdAt projects externalProjects projectOverview projectRoles auditLog timeReport integrationTokens',
     targets: [
       {
         name: 'the host workspace',
@@ -164,6 +164,7 @@ export const typeRows: Record<string, TypeRow> = {
           projectRoles: cells({ all: 'FORBIDDEN', hostMembers: 'data', anonymous: 'UNAUTHENTICATED' }),
           auditLog: cells({ all: 'FORBIDDEN', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' }),
           timeReport: cells({ all: 'FORBIDDEN', hostMembers: 'data', anonymous: 'UNAUTHENTICATED' }),
+          integrationTokens: cells({ all: 'FORBIDDEN', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' }),
         },
       },
       {
@@ -177,6 +178,8 @@ export const typeRows: Record<string, TypeRow> = {
           projectOverview: cells({ all: 'empty', seers: 'data' }),
           // Host members who are not admins may not read their workspace's log; everyone else here is an admin.
           auditLog: cells({ all: 'data', editor: 'FORBIDDEN', hostOutsider: 'FORBIDDEN' }),
+          // Every account here administers its current workspace but the two host members; only the host has a token.
+          integrationTokens: cells({ all: 'empty', hostAdmin: 'data', editor: 'FORBIDDEN', hostOutsider: 'FORBIDDEN' }),
         },
       },
     ],
@@ -624,6 +627,36 @@ export const typeRows: Record<string, TypeRow> = {
   MarkNotificationsReadPayload: { fields: 'notifications unreadCount userErrors', viaMutations: true },
   MarkAllNotificationsReadPayload: { fields: 'markedCount unreadCount', viaMutations: true },
   NotificationSettingsPayload: { fields: 'settings userErrors', viaMutations: true },
+  IntegrationToken: {
+    fields: 'id name scopes secretPrefix account createdBy createdAt lastUsedAt revokedAt persistedOperations',
+    targets: [
+      {
+        name: "the host workspace's token",
+        routes: [viaCurrentWorkspace('integrationTokens { SEL }', ['integrationTokens', 0], cells({ all: 'empty', hostAdmin: 'data', editor: 'FORBIDDEN', hostOutsider: 'FORBIDDEN', anonymous: 'null' }))],
+        fields: cells({ all: 'data' }),
+        overrides: { lastUsedAt: cells({ all: 'null' }), revokedAt: cells({ all: 'null' }) },
+      },
+    ],
+  },
+  PersistedOperation: {
+    fields: 'id name type body',
+    targets: [
+      {
+        name: "the host token's registered operation",
+        routes: [
+          viaCurrentWorkspace(
+            'integrationTokens { persistedOperations { SEL } }',
+            ['integrationTokens', 0, 'persistedOperations', 0],
+            cells({ all: 'empty', hostAdmin: 'data', editor: 'FORBIDDEN', hostOutsider: 'FORBIDDEN', anonymous: 'null' }),
+          ),
+        ],
+        fields: cells({ all: 'data' }),
+      },
+    ],
+  },
+  RegisterPersistedOperationsPayload: { fields: 'integrationToken userErrors', viaMutations: true },
+  CreateIntegrationTokenPayload: { fields: 'integrationToken secret userErrors', viaMutations: true },
+  IntegrationTokenPayload: { fields: 'integrationToken userErrors', viaMutations: true },
   TimeReport: {
     fields: 'from to totalMinutes byProject byPerson rows',
     targets: [
@@ -929,6 +962,29 @@ export const mutationRows: Record<string, MutationCase[]> = {
       },
       // The author and the host admin may delete it; others who see it are told they are not its author.
       expect: cells({ signedIn: 'COMMENT_NOT_FOUND', hostAdmin: 'data', editor: 'data', externals: 'NOT_COMMENT_AUTHOR', anonymous: 'UNAUTHENTICATED' }),
+    },
+  ],
+  createIntegrationToken: [
+    { name: 'in the host workspace', call: (world) => ({ input: { workspaceId: world.hostWorkspaceId, name: unique('Token'), scopes: ['READ'] } }), expect: hostAdminOnly },
+  ],
+  registerPersistedOperations: [
+    {
+      name: "the host token's manifest, again",
+      call: async (world) => {
+        const data = await world.graph.request('{ viewer { currentWorkspace { integrationTokens { id } } } }', {}, hostAdminToken(world));
+        return { input: { integrationTokenId: data.data.viewer.currentWorkspace.integrationTokens.at(-1).id, manifest: world.manifest } };
+      },
+      expect: cells({ signedIn: 'INTEGRATION_TOKEN_NOT_FOUND', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' }),
+    },
+  ],
+  revokeIntegrationToken: [
+    {
+      name: 'a new token of the host workspace',
+      call: async (world) => {
+        const created = await mutate(world.graph, hostAdminToken(world), 'createIntegrationToken', 'CreateIntegrationTokenInput', { workspaceId: world.hostWorkspaceId, name: unique('Token'), scopes: ['READ'] }, 'integrationToken { id }');
+        return { input: { integrationTokenId: created.integrationToken.id } };
+      },
+      expect: cells({ signedIn: 'INTEGRATION_TOKEN_NOT_FOUND', hostAdmin: 'data', anonymous: 'UNAUTHENTICATED' }),
     },
   ],
   followTask: [{ name: 'the assigned task', call: (world) => ({ input: { taskId: world.visibleTaskId } }), expect: cells({ all: 'TASK_NOT_FOUND', seers: 'data', anonymous: 'UNAUTHENTICATED' }) }],

@@ -5,6 +5,7 @@ import { accept, invite, roles } from '../sharing-builders.js';
 import { logTime, viewerOf } from '../time-builders.js';
 import { createPrivateTask, schedule, sharePrivateTask } from '../private-builders.js';
 import type { Viewer } from '../../subgraphs/common/viewer.js';
+import { buildManifest } from '../../subgraphs/common/persisted-manifest.js';
 import type { ViewerKind } from './matrix.js';
 
 /** The seeded objects that the matrix reads and changes, and one signed-in account per viewer kind. */
@@ -39,6 +40,8 @@ export interface World {
   /** A custom role of the host workspace. */
   customRoleId: string;
   customRoleName: string;
+  /** The persisted operation manifest registered for the host workspace's integration token. */
+  manifest: string;
   /** Token of a pending invitation to the project. */
   pendingInvitationToken: string;
   logoUrl: string;
@@ -122,6 +125,11 @@ export async function seedWorld(graph: TestGraph): Promise<World> {
 
   await mutate(graph, hostAdmin.token, 'removeProjectMember', 'ProjectMemberInput', { projectId, accountId: removed.id }, 'project { id }');
 
+  // The host workspace's one integration token, listed to its admin.
+  const token = await mutate(graph, hostAdmin.token, 'createIntegrationToken', 'CreateIntegrationTokenInput', { workspaceId: hostWorkspaceId, name: 'Matrix sync', scopes: ['READ'] }, 'integrationToken { id }');
+  const manifest = JSON.stringify(buildManifest([{ name: 'Sync', type: 'query', body: 'query Sync { viewer { account { id } } }' }]));
+  await mutate(graph, hostAdmin.token, 'registerPersistedOperations', 'RegisterPersistedOperationsInput', { integrationTokenId: token.integrationToken.id, manifest }, 'integrationToken { id }');
+
   const customRoleName = 'Matrix reviewer';
   const role = await mutate(graph, hostAdmin.token, 'createProjectRole', 'CreateProjectRoleInput', { workspaceId: hostWorkspaceId, name: customRoleName, appliesToExternal: false }, 'role { id }');
   const pending = await invite(graph, hostAdmin.token, projectId, `${unique('pending')}@example.com`);
@@ -132,6 +140,7 @@ export async function seedWorld(graph: TestGraph): Promise<World> {
     graph,
     accounts: { hostAdmin, editor, hostOutsider, collaborator, assignee, removed, stranger },
     hostWorkspaceId,
+    manifest,
     projectId,
     projectName,
     visibleTaskId,

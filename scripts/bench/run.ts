@@ -1,8 +1,9 @@
-// npm run bench: measures what running Tandem's gateway and subgraphs as separate processes
-// costs against running them in one process. See scripts/bench/README.md.
+// npm run bench: measures Tandem's gateway and subgraphs as separate processes and as one process,
+// against a monolith without federation and against Hive Gateway over the same subgraphs, and the
+// start-up time of `npm start`. See scripts/bench/README.md.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,18 +13,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { post } from './lib/client.js';
 import { createBenchDatabase, openStatementCounter, type BenchDatabase, type StatementCounter } from './lib/database.js';
 import { runLoad, stopLoadWorkers } from './lib/load.js';
+import { findMail } from './lib/mail.js';
 import { operations, type Operation } from './lib/operations.js';
 import { stopAllServices } from './lib/processes.js';
 import { memoryKilobytes, processesOfGroups } from './lib/procfs.js';
-import { ratioTable, ratios, roundTable, type Row } from './lib/report.js';
+import { goalResults, goalTable, meetsGoal, ratioTable, ratios, roundTable, type Row } from './lib/report.js';
 import { seed, type SeededData } from './lib/seed.js';
 import { readSettings } from './lib/settings.js';
+import { measureStartup, median, startupPaths } from './lib/startup.js';
 import { targetNamed, type RunningTarget, type TargetEnvironment } from './lib/targets.js';
+import { compareViewers, viewerPairs } from './lib/viewers.js';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The pair whose ratios the summary prints: compared ÷ baseline. */
 const comparison = { compared: 'deployed', baseline: 'embedded' };
+/** Goal for the start-up of `npm start` on a fresh embedded database, in seconds. */
+const startupGoalSeconds = 10;
 
 const started = Date.now();
 function say(message: string): void {
@@ -32,10 +38,11 @@ function say(message: string): void {
 
 class BenchFailure extends Error {}
 
-/** Installs the load generator into scripts/bench/node_modules on first use. */
+/** Installs the load generator and Hive Gateway into scripts/bench/node_modules when any of them is missing. */
 async function ensureLoadTools(): Promise<void> {
-  if (existsSync(join(benchDir, 'node_modules', 'autocannon'))) return;
-  say('Installing the load generator: npm ci --prefix scripts/bench');
+  const { dependencies } = JSON.parse(readFileSync(join(benchDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  if (Object.keys(dependencies).every((name) => existsSync(join(benchDir, 'node_modules', name, 'package.json')))) return;
+  say('Installing the load generator and Hive Gateway: npm ci --prefix scripts/bench');
   const child = spawn('npm', ['ci', '--prefix', benchDir, '--no-audit', '--no-fund'], { stdio: 'inherit' });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new BenchFailure(`npm ci --prefix scripts/bench exited with code ${code}.`);
@@ -140,6 +147,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => interrupt('SIGTERM'));
 
   try {
+    const startupSeconds: number[] = [];
+    for (let run = 1; run <= settings.startupRuns; run += 1) {
+      const { dataDir, logFile } = startupPaths(workDir, run);
+      startupSeconds.push(await measureStartup(repositoryRoot, dataDir, logFile, settings.logLevel));
+      say(`start-up ${run}: npm start on a fresh embedded database responded to its first query after ${startupSeconds.at(-1)!.toFixed(2)} s`);
+    }
+
     database = await createBenchDatabase(settings.serverUrl);
     say(`created database ${database.name} (PostgreSQL ${database.serverVersion}); logs in ${workDir}`);
     await database.migrate(repositoryRoot);
@@ -157,16 +171,19 @@ async function main(): Promise<void> {
     mkdirSync(environment.dataDir);
 
     // The first target serves the seeding; the others start on the filled database.
-    running.push(await definitions[0]!.start(environment));
+    running.push(await definitions[0]!.start(environment, running));
     say(`started ${running[0]!.name} at ${running[0]!.url}`);
-    const data = await seed(running[0]!.url, (recipient) => database!.latestMailTo(recipient));
+    const data = await seed(running[0]!.url, (recipient, pattern) => findMail(join(environment.dataDir, 'mail'), recipient, pattern));
     say(`seeded through ${running[0]!.name} with ${data.counts.requests} requests: ${JSON.stringify(data.counts)}`);
     for (const definition of definitions.slice(1)) {
-      running.push(await definition.start(environment));
+      running.push(await definition.start(environment, running));
       say(`started ${definition.name} at ${running.at(-1)!.url}`);
     }
 
     const bodies = await verify(running, data, workDir);
+    const differences = await compareViewers(running, data);
+    if (differences.length > 0) throw new BenchFailure(`The targets apply different visibility rules:\n  ${differences.join('\n  ')}`);
+    say(`compared ${viewerPairs(data)} operation and viewer pairs: every target responded to each alike`);
     counter = await openStatementCounter(settings.serverUrl, database, settings.statsSettleSeconds);
     if (counter.note) say(counter.note);
     const statements = await countStatements(counter, running, data, settings.sqlSampleRequests);
@@ -180,10 +197,10 @@ async function main(): Promise<void> {
         for (const operation of operations) {
           const job = { url: target.url, body: requestBody(operation, data), token: operation.token(data), expectBody: bodies.get(`${target.name}/${operation.name}`)! };
           if (settings.warmupSeconds > 0) {
-            await runLoad({ ...job, connections: highest, durationSeconds: settings.warmupSeconds }, target.processGroups, repositoryRoot);
+            await runLoad({ ...job, connections: highest, durationSeconds: settings.warmupSeconds }, target, repositoryRoot);
           }
           for (const connections of settings.connections) {
-            const measured = await runLoad({ ...job, connections, durationSeconds: settings.durationSeconds }, target.processGroups, repositoryRoot);
+            const measured = await runLoad({ ...job, connections, durationSeconds: settings.durationSeconds }, target, repositoryRoot);
             const row: Row = { ...measured, round, target: target.name, operation: operation.name, sqlPerRequest: statements.get(`${target.name}/${operation.name}`) ?? null };
             rows.push(row);
             say(`round ${round} ${target.name} ${operation.name} c=${connections}: ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms`);
@@ -193,7 +210,14 @@ async function main(): Promise<void> {
     }
 
     const highWater = Object.fromEntries(running.map((target) => [target.name, memoryKilobytes(processesOfGroups(target.processGroups), 'VmHWM') / 1024]));
+    const gatewayHighWater = Object.fromEntries(running.map((target) => [target.name, memoryKilobytes(processesOfGroups([target.gatewayGroup]), 'VmHWM') / 1024]));
     const ratioList = ratios(rows, comparison.compared, comparison.baseline);
+    const goals = goalResults(rows);
+    let startup: { command: string; runsSeconds: number[]; medianSeconds: number; goalSeconds: number; met: boolean } | null = null;
+    if (startupSeconds.length > 0) {
+      const medianSeconds = median(startupSeconds);
+      startup = { command: 'npm start', runsSeconds: startupSeconds, medianSeconds, goalSeconds: startupGoalSeconds, met: meetsGoal(medianSeconds, { bound: 'max', value: startupGoalSeconds })! };
+    }
     const failures = rows.reduce((sum, row) => sum + row.errors + row.timeouts + row.non2xx + row.mismatches, 0);
 
     process.stdout.write('\n');
@@ -201,7 +225,15 @@ async function main(): Promise<void> {
       process.stdout.write(`Round ${round}\n${roundTable(rows.filter((row) => row.round === round))}\n\n`);
     }
     process.stdout.write(`Cost of separate processes (${comparison.compared} ÷ ${comparison.baseline}; above 1 means more throughput or a slower p50)\n${ratioTable(ratioList, comparison.compared, comparison.baseline)}\n\n`);
+    process.stdout.write(`Tandem against the monolith baseline and Hive Gateway (mean of the rounds, each round in brackets)\n${goalTable(goals)}\n\n`);
+    if (startup) {
+      const runs = startupSeconds.map((seconds) => seconds.toFixed(2)).join(', ');
+      process.stdout.write(
+        `Start-up of npm start on a fresh embedded database to the first response: median ${startup.medianSeconds.toFixed(2)} s of ${runs} s (goal <= ${startupGoalSeconds} s: ${startup.met ? 'met' : 'missed'})\n`,
+      );
+    }
     process.stdout.write(`Peak RSS over the whole run (VmHWM summed over each target's processes): ${Object.entries(highWater).map(([name, mib]) => `${name} ${mib.toFixed(0)} MiB`).join(', ')}\n`);
+    process.stdout.write(`Peak RSS of the process that clients call (VmHWM): ${Object.entries(gatewayHighWater).map(([name, mib]) => `${name} ${mib.toFixed(0)} MiB`).join(', ')}\n`);
     process.stdout.write(`SQL/req counted with ${counter.method}${counter.note ? ` (${counter.note})` : ''}.\n`);
 
     const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version, postgres: database.serverVersion };
@@ -217,7 +249,10 @@ async function main(): Promise<void> {
       statementCounting: { method: counter.method, note: counter.note ?? null, sequentialRequests: settings.sqlSampleRequests },
       rounds: rows,
       ratios: { compared: comparison.compared, baseline: comparison.baseline, list: ratioList },
+      goals,
+      startup,
       peakRssHighWaterMiB: highWater,
+      gatewayPeakRssHighWaterMiB: gatewayHighWater,
       failedRequests: failures,
     };
     writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);

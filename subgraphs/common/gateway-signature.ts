@@ -62,11 +62,25 @@ function parseViewer(value: unknown): Viewer | null {
   const { accountId, sessionId, workspaceId } = value as Record<string, unknown>;
   if (typeof accountId !== 'string' || typeof sessionId !== 'string') return null;
   const viewer: Viewer = { accountId, sessionId, workspaceId: typeof workspaceId === 'string' ? workspaceId : null };
-  const marker = (value as Record<string, unknown>).viewAs;
-  if (marker === undefined || marker === null) return viewer;
+  const { viewAs: viewAsMarker, integration: integrationMarker } = value as Record<string, unknown>;
   // A marker that is present but unreadable must never widen access: no viewer at all.
-  const viewAs = parseViewAs(marker);
+  if (integrationMarker !== undefined && integrationMarker !== null) {
+    const integration = parseIntegration(integrationMarker);
+    if (!integration) return null;
+    viewer.integration = integration;
+  }
+  if (viewAsMarker === undefined || viewAsMarker === null) return viewer;
+  const viewAs = parseViewAs(viewAsMarker);
   return viewAs ? { ...viewer, viewAs } : null;
+}
+
+/** Reads the integration marker: a token ID and a non-empty list of known scopes. */
+function parseIntegration(value: unknown): Viewer['integration'] {
+  if (!value || typeof value !== 'object') return undefined;
+  const { tokenId, scopes } = value as Record<string, unknown>;
+  if (typeof tokenId !== 'string' || !Array.isArray(scopes) || scopes.length === 0) return undefined;
+  if (!scopes.every((scope) => scope === 'read' || scope === 'write')) return undefined;
+  return { tokenId, scopes: scopes as Array<'read' | 'write'> };
 }
 
 /** Reads the optional view-as marker; assertions signed before it existed simply lack it. */

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { ErrorCode } from './errors.js';
-import type { Logger } from './logger.js';
+import { requestScope, type Logger } from './logger.js';
 
 /** A rejection decided before GraphQL execution, sent as a GraphQL-shaped JSON error. */
 export class HttpError extends Error {
@@ -11,9 +11,26 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
+    /** Further `extensions` of the error, such as the limit a request exceeded. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
   }
+}
+
+/** The outcome of `GET /ready`: ready when every named check passed. */
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, 'ok' | 'failed'>;
+}
+
+/** Counts requests and errors for metrics, and serves them on `GET /metrics`. */
+export interface HttpMetrics {
+  requestFinished(path: string, method: string, status: number): void;
+  /** Counts an error sent to a client by its code. */
+  countError(code: ErrorCode): void;
+  /** Returns the metrics in Prometheus's text format; throws an HttpError when the request may not read them. */
+  serve(request: IncomingMessage): Promise<{ contentType: string; text: string }>;
 }
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
@@ -32,18 +49,34 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * signature as its GraphQL requests, which `createContext` checks before the handler runs.
    */
   internalRoutes?: Record<string, (context: TContext, body: unknown) => Promise<unknown>>;
+  /**
+   * Looks at a GraphQL request before Apollo Server runs it, and may return it changed, such as
+   * with the text of a persisted operation filled in. Throwing an `HttpError` rejects it.
+   */
+  prepareRequest?(context: TContext, request: GraphQLRequestParts): Promise<GraphQLRequestParts>;
+  /** Checks the server's dependencies for `GET /ready`; without it, `/ready` is not served. */
+  readiness?: () => Promise<ReadinessReport>;
+  /** Metrics of the server, served on `GET /metrics`. */
+  metrics?: HttpMetrics;
+}
+
+/** A GraphQL request as it arrived over HTTP: the parsed JSON body of a POST, or the query string of a GET. */
+export interface GraphQLRequestParts {
+  method: string;
+  body: unknown;
+  search: string;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 export const graphqlPath = '/graphql';
 
-/** Serves GraphQL on `/graphql` and a liveness check on `/health`. */
+/**
+ * Serves GraphQL on `/graphql`, a liveness check on `/health`, and, when the options provide
+ * them, a readiness check on `/ready` and metrics on `/metrics`. Each request runs in a
+ * `requestScope` with its request id, taken from a valid `x-request-id` header or generated.
+ */
 export function createGraphQLListener<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
-  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const header = request.headers['x-request-id'];
-    const requestId = typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
-    response.setHeader('x-request-id', requestId);
-
+  const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');
@@ -57,6 +90,17 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Gra
     }
 
     try {
+      if (url.pathname === '/ready' && options.readiness && (request.method === 'GET' || request.method === 'HEAD')) {
+        const report = await options.readiness();
+        sendJson(response, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', checks: report.checks });
+        return;
+      }
+      if (url.pathname === '/metrics' && options.metrics && request.method === 'GET') {
+        const { contentType, text } = await options.metrics.serve(request);
+        response.setHeader('content-type', contentType);
+        response.end(text);
+        return;
+      }
       const internalRoute = options.internalRoutes?.[url.pathname];
       if (internalRoute && request.method === 'POST') {
         const rawBody = await readBody(request, options.maxBodyBytes);
@@ -71,14 +115,15 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Gra
 
       const rawBody = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : '';
       const context = await options.createContext(request, rawBody, requestId);
-      const body = request.method === 'POST' ? parseJsonBody(request, rawBody) : undefined;
+      const parsed = { method: request.method ?? 'POST', body: request.method === 'POST' ? parseJsonBody(request, rawBody) : undefined, search: url.search };
+      const { body, search } = options.prepareRequest ? await options.prepareRequest(context, parsed) : parsed;
 
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
       const result = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: request.method ?? 'POST', headers, search: url.search, body },
+        httpGraphQLRequest: { method: request.method ?? 'POST', headers, search, body },
         context: async () => context,
       });
 
@@ -92,13 +137,35 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Gra
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+        options.metrics?.countError(error.code);
+        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { ...error.extensions, code: error.code } }] });
         return;
       }
       options.log.error({ err: error, requestId }, 'Request failed outside GraphQL execution; responded with status 500.');
+      options.metrics?.countError('INTERNAL_SERVER_ERROR');
       sendJson(response, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }
   };
+
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const header = request.headers['x-request-id'];
+    const requestId = typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
+    response.setHeader('x-request-id', requestId);
+    if (options.metrics) {
+      const metrics = options.metrics;
+      response.once('close', () => metrics.requestFinished(pathOf(request), request.method ?? '', response.statusCode));
+    }
+    await requestScope.run({ requestId }, () => handle(request, response, requestId));
+  };
+}
+
+/** Returns the path of a request's target, or '' when the target is not a valid URL. */
+function pathOf(request: IncomingMessage): string {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
 }
 
 function sendJson(response: ServerResponse, status: number, value: unknown): void {
@@ -111,12 +178,20 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
   response.end(JSON.stringify(value));
 }
 
+function bodyTooLarge(maxBytes: number, size: number, measure: 'declared' | 'received'): HttpError {
+  const amount = measure === 'declared' ? `The request body has ${size} bytes` : `The request body reached ${size} bytes`;
+  return new HttpError(413, 'REQUEST_BODY_TOO_LARGE', `${amount}, more than the limit of ${maxBytes}. Send a shorter operation or smaller variables.`, { limit: maxBytes, value: size });
+}
+
 async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isSafeInteger(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes, declared, 'declared');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new HttpError(413, 'BAD_REQUEST', `Request body exceeds ${maxBytes} bytes.`);
+    // Without a Content-Length header, reading stops at the first chunk past the limit.
+    if (size > maxBytes) throw bodyTooLarge(maxBytes, size, 'received');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

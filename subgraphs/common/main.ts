@@ -2,6 +2,7 @@ import { openDatabase, type Database } from '../../db/client.js';
 import { readPort, readRequired } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSubgraph, type SubgraphDefinition, type SubgraphName } from './subgraph.js';
+import { stopTracing } from './tracing.js';
 
 const defaultPorts: Record<SubgraphName, number> = { identity: 4001, sharing: 4002, work: 4003 };
 
@@ -39,6 +40,7 @@ export async function runSubgraphProcess<TLoaders>(
     await server.close();
     await background?.stop();
     await database.close();
+    await stopTracing();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -13,6 +13,8 @@ import { GATEWAY_SIGNATURE_HEADER, SESSION_CHANGED_HEADER, secretKey, verifyGate
 import { createGraphQLListener, HttpError, listen, type RunningServer } from './http.js';
 import type { Logger } from './logger.js';
 import { maskedErrorLogger, maskError } from './masking.js';
+import { graphqlMetrics, ServiceMetrics } from './metrics.js';
+import { databaseCheck, readiness } from './readiness.js';
 import { requestLogging } from './request-logging.js';
 import { protectSchema } from './shield.js';
 
@@ -66,6 +68,11 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
   const key = secretKey(options.secret, `${definition.name.toUpperCase()}_SUBGRAPH_SECRET`);
   const log = options.log.child({ subgraph: definition.name });
 
+  const metrics = new ServiceMetrics({
+    token: process.env.METRICS_TOKEN || undefined,
+    limitCodes: { REQUEST_BODY_TOO_LARGE: 'request_body_size' },
+    routes: ['/graphql', '/health', '/ready', '/metrics', ...Object.keys(definition.internalRoutes ?? {})],
+  });
   const schema = protectSchema(buildSubgraphSchema({ typeDefs: readSubgraphSdl(definition.name), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }), definition.rules);
   const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
     schema,
@@ -73,8 +80,19 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
     // The process's own SIGINT and SIGTERM handlers close servers and the database in order.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: maskError,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), maskedErrorLogger(log), requestLogging(), sessionChangeHeader()],
+    formatError(formatted, error) {
+      const masked = maskError(formatted, error);
+      metrics.countError(masked.extensions?.code);
+      return masked;
+    },
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      maskedErrorLogger(log),
+      requestLogging(),
+      sessionChangeHeader(),
+      graphqlMetrics(metrics),
+    ],
     logger: log,
   });
   await apollo.start();
@@ -95,6 +113,8 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
       return context;
     },
     internalRoutes: definition.internalRoutes,
+    readiness: readiness({ database: databaseCheck(options.db) }, log),
+    metrics,
   });
 
   const running = await listen(listener, options.port, options.host);

@@ -9,6 +9,17 @@ export interface Viewer {
    * header): only that project is visible, and the request reads only. Absent otherwise.
    */
   viewAs?: ViewAsMarker;
+  /**
+   * Set when the caller is an integration token: `accountId` is then the token's own account and
+   * `sessionId` the token's ID. Absent for people.
+   */
+  integration?: IntegrationMarker;
+}
+
+/** The integration token a request came with, and what it may do. */
+export interface IntegrationMarker {
+  tokenId: string;
+  scopes: Array<'read' | 'write'>;
 }
 
 /** Who is viewing which project through another account's eyes. */

@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { accounts, workspaceMembers, workspaces } from '../../db/identity/schema.js';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { accounts, integrationTokens, persistedOperations, workspaceMembers, workspaces } from '../../db/identity/schema.js';
+import type { IntegrationTokenRow } from './integration/service.js';
 import { projectMembershipsView } from '../../db/sharing/contract.js';
 import { alias, union } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../common/context.js';
@@ -11,11 +12,13 @@ const accountColumns = {
   email: accounts.email,
   avatarUrl: accounts.avatarUrl,
   createdAt: accounts.createdAt,
+  kind: accounts.kind,
 };
 
-export type AccountRow = { id: string; name: string; email: string; avatarUrl: string | null; createdAt: Date };
+export type AccountRow = { id: string; name: string; email: string; avatarUrl: string | null; createdAt: Date; kind: 'person' | 'integration' };
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type MembershipRow = typeof workspaceMembers.$inferSelect;
+export type PersistedOperationRow = typeof persistedOperations.$inferSelect;
 
 /** Creates the identity subgraph's loaders for one request. They read the viewer from `context` when they run. */
 export function createIdentityLoaders(context: RequestContext) {
@@ -41,14 +44,36 @@ export function createIdentityLoaders(context: RequestContext) {
       return groupBy(rows, (row) => row.accountId);
     }, []),
 
+    /** The people who are members of each workspace; the accounts of integration tokens are listed with the tokens. */
     membershipsByWorkspaceId: createLoader<MembershipRow[]>(async (ids) => {
       const rows = await db
-        .select()
+        .select({ membership: workspaceMembers })
         .from(workspaceMembers)
+        .innerJoin(accounts, and(eq(accounts.id, workspaceMembers.accountId), eq(accounts.kind, 'person')))
         .where(inArray(workspaceMembers.workspaceId, ids))
         .orderBy(asc(workspaceMembers.createdAt), asc(workspaceMembers.accountId));
+      return groupBy(
+        rows.map((row) => row.membership),
+        (row) => row.workspaceId,
+      );
+    }, []),
+
+    /** Each workspace's integration tokens, newest first. */
+    integrationTokensByWorkspaceId: createLoader<IntegrationTokenRow[]>(async (ids) => {
+      const rows = await db.select().from(integrationTokens).where(inArray(integrationTokens.workspaceId, ids)).orderBy(desc(integrationTokens.createdAt), asc(integrationTokens.id));
       return groupBy(rows, (row) => row.workspaceId);
     }, []),
+
+    /** The operations each token registered, by name. */
+    persistedOperationsByTokenId: createLoader<PersistedOperationRow[]>(async (ids) => {
+      const rows = await db.select().from(persistedOperations).where(inArray(persistedOperations.integrationTokenId, ids)).orderBy(asc(persistedOperations.name), asc(persistedOperations.operationId));
+      return groupBy(rows, (row) => row.integrationTokenId);
+    }, []),
+
+    integrationTokensById: createLoader<IntegrationTokenRow | null>(async (ids) => {
+      const rows = await db.select().from(integrationTokens).where(inArray(integrationTokens.id, ids));
+      return indexBy(rows, (row) => row.id);
+    }, null),
 
     /** The viewer's membership of each workspace; null where the viewer is not a member. */
     viewerMembershipByWorkspaceId: createLoader<MembershipRow | null>(async (ids) => {

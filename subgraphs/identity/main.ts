@@ -1,3 +1,4 @@
+import '../common/start-tracing.js';
 import { readRequired, readTokenTtl } from '../common/config.js';
 import { secretKey } from '../common/gateway-signature.js';
 import { runSubgraphProcess } from '../common/main.js';

@@ -1,11 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { SubgraphContext } from '../common/context.js';
-import type { UserError } from '../common/errors.js';
+import { userError, type UserError } from '../common/errors.js';
 import { parseId } from '../common/ids.js';
 import { DateTimeScalar } from '../common/scalars.js';
 import { isUserError } from '../common/validation.js';
 import { logIn, logOut, signUp, switchWorkspace, type SignIn, type TokenSettings } from './auth/sessions.js';
 import type { AccountRow, IdentityLoaders, MembershipRow, WorkspaceRow } from './loaders.js';
+import { createIntegrationToken, registerPersistedOperations, revokeIntegrationToken, type IntegrationScope, type IntegrationTokenRow } from './integration/service.js';
 import { addWorkspaceMember, createWorkspace, renameWorkspace, setExternalInvitationsEnabled, setWorkspaceLogo } from './workspace/service.js';
 
 type Context = SubgraphContext<IdentityLoaders>;
@@ -26,6 +27,18 @@ function signInPayload(result: SignIn | UserError[], context: Context) {
   };
 }
 
+/** Runs `change` on the token that `rawId` names, or returns INTEGRATION_TOKEN_NOT_FOUND when the viewer does not administer its workspace. */
+async function withAdministeredToken<T>(rawId: unknown, context: Context, change: (token: IntegrationTokenRow) => Promise<T>) {
+  const id = parseId(rawId, 'input.integrationTokenId');
+  const token = await context.loaders.integrationTokensById.load(id);
+  const membership = token ? await context.loaders.viewerMembershipByWorkspaceId.load(token.workspaceId) : null;
+  if (!token || membership?.role !== 'admin') {
+    const message = `No integration token "${id}" exists in a workspace you administer; take IDs from Workspace.integrationTokens.`;
+    return { integrationToken: null, userErrors: [userError('INTEGRATION_TOKEN_NOT_FOUND', ['input', 'integrationTokenId'], message)] };
+  }
+  return change(token);
+}
+
 function workspacePayload(result: WorkspaceRow | UserError) {
   return isUserError(result) ? { workspace: null, userErrors: [result] } : { workspace: result, userErrors: [] };
 }
@@ -34,6 +47,7 @@ export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverM
   return {
     DateTime: DateTimeScalar,
     WorkspaceRole: { ADMIN: 'admin', MEMBER: 'member' },
+    IntegrationScope: { READ: 'read', WRITE: 'write' },
     WorkspacePlan: { TRIAL: 'trial', BASIC_CONNECT: 'basic_connect', BASIC: 'basic', BUSINESS: 'business', ENTERPRISE: 'enterprise' },
 
     Query: {
@@ -68,6 +82,24 @@ export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverM
       setExternalInvitationsEnabled: async (_parent, { input }, context) =>
         workspacePayload(await setExternalInvitationsEnabled(context.db, context.viewer!.accountId, { workspaceId: parseId(input.workspaceId, 'input.workspaceId'), enabled: input.enabled })),
 
+      createIntegrationToken: async (_parent, { input }, context) => {
+        const workspaceId = parseId(input.workspaceId, 'input.workspaceId');
+        const result = await createIntegrationToken(context.db, context.viewer!.accountId, { workspaceId, name: input.name, scopes: input.scopes as IntegrationScope[] });
+        return Array.isArray(result) ? { integrationToken: null, secret: null, userErrors: result } : { integrationToken: result.token, secret: result.secret, userErrors: [] };
+      },
+
+      revokeIntegrationToken: (_parent, { input }, context) =>
+        withAdministeredToken(input.integrationTokenId, context, async (token) => ({
+          integrationToken: await revokeIntegrationToken(context.db, context.viewer!.accountId, token),
+          userErrors: [],
+        })),
+
+      registerPersistedOperations: (_parent, { input }, context) =>
+        withAdministeredToken(input.integrationTokenId, context, async (token) => {
+          const userErrors = await registerPersistedOperations(context.db, token, input.manifest);
+          return { integrationToken: userErrors.length > 0 ? null : token, userErrors };
+        }),
+
       addWorkspaceMember: async (_parent, { input }, context) => {
         const result = await addWorkspaceMember(context.db, { ...input, workspaceId: parseId(input.workspaceId, 'input.workspaceId') });
         return isUserError(result) ? { member: null, userErrors: [result] } : { member: result, userErrors: [] };
@@ -87,12 +119,25 @@ export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverM
     Account: {
       __resolveReference: (reference: { id: string }, context: Context) => context.loaders.accountsById.load(reference.id),
       email: (account: AccountRow) => account.email,
+      isIntegration: (account: AccountRow) => account.kind === 'integration',
+    },
+
+    IntegrationToken: {
+      secretPrefix: (token: IntegrationTokenRow) => token.tokenPrefix,
+      account: (token: IntegrationTokenRow, _args, context) => context.loaders.accountsById.load(token.accountId),
+      createdBy: (token: IntegrationTokenRow, _args, context) => context.loaders.accountsById.load(token.createdBy),
+      persistedOperations: (token: IntegrationTokenRow, _args, context) => context.loaders.persistedOperationsByTokenId.load(token.id),
+    },
+
+    PersistedOperation: {
+      id: (operation: { operationId: string }) => operation.operationId,
     },
 
     Workspace: {
       __resolveReference: (reference: { id: string }, context: Context) => context.loaders.workspacesById.load(reference.id),
       viewerRole: async (workspace: WorkspaceRow, _args, context) => (await context.loaders.viewerMembershipByWorkspaceId.load(workspace.id))?.role ?? null,
       members: (workspace: WorkspaceRow, _args, context) => context.loaders.membershipsByWorkspaceId.load(workspace.id),
+      integrationTokens: (workspace: WorkspaceRow, _args, context) => context.loaders.integrationTokensByWorkspaceId.load(workspace.id),
     },
 
     WorkspaceMember: {

@@ -14,6 +14,23 @@ const isAdminOfInputWorkspace = accessRule<Context>('isAdminOfInputWorkspace', '
   return membership?.role === 'admin' ? true : forbidden();
 });
 
+/** Allows a person, not an integration token, who administers the workspace that `input.workspaceId` names. */
+const isPersonAdminOfInputWorkspace = accessRule<Context>('isPersonAdminOfInputWorkspace', 'strict', async (_parent, args, context) => {
+  if (!context.viewer || context.viewer.integration) return forbidden();
+  const workspaceId = parseId(args.input?.workspaceId, 'input.workspaceId');
+  const membership = await context.loaders.viewerMembershipByWorkspaceId.load(workspaceId);
+  return membership?.role === 'admin' ? true : forbidden();
+});
+
+/** Allows a person, not an integration token, who administers the parent workspace. */
+const isPersonAdminOfWorkspace = accessRule<Context>('isPersonAdminOfWorkspace', 'strict', async (parent, _args, context) => {
+  if (!context.viewer || context.viewer.integration) return forbidden();
+  return (await context.loaders.viewerMembershipByWorkspaceId.load(parent.id))?.role === 'admin' ? true : forbidden();
+});
+
+/** Allows a person, not an integration token; the resolver checks the rest and answers with a user error. */
+const isPerson = accessRule<Context>('isPerson', 'strict', async (_parent, _args, context) => (context.viewer && !context.viewer.integration ? true : forbidden()));
+
 /** Allows a member of the parent workspace. */
 const isMemberOfWorkspace = accessRule<Context>('isMemberOfWorkspace', 'strict', async (parent, _args, context) => {
   if (!context.viewer) return forbidden();
@@ -39,10 +56,18 @@ export const identityRules = {
     setWorkspaceLogo: isAdminOfInputWorkspace,
     addWorkspaceMember: isAdminOfInputWorkspace,
     setExternalInvitationsEnabled: isAdminOfInputWorkspace,
+    createIntegrationToken: isPersonAdminOfInputWorkspace,
+    revokeIntegrationToken: isPerson,
+    registerPersistedOperations: isPerson,
   },
   Viewer: isAuthenticated,
   Account: { '*': isAuthenticated, email: sharesWithAccount },
-  Workspace: { '*': isAuthenticated, members: isMemberOfWorkspace, plan: isMemberOfWorkspace, externalInvitationsEnabled: isMemberOfWorkspace },
+  Workspace: { '*': isAuthenticated, members: isMemberOfWorkspace, plan: isMemberOfWorkspace, externalInvitationsEnabled: isMemberOfWorkspace, integrationTokens: isPersonAdminOfWorkspace },
+  IntegrationToken: isAuthenticated,
+  CreateIntegrationTokenPayload: allow,
+  IntegrationTokenPayload: allow,
+  RegisterPersistedOperationsPayload: allow,
+  PersistedOperation: isAuthenticated,
   WorkspaceMember: isAuthenticated,
   SignInPayload: allow,
   LogOutPayload: allow,

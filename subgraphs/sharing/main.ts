@@ -1,3 +1,4 @@
+import '../common/start-tracing.js';
 import { runSubgraphProcess } from '../common/main.js';
 import { sharingSubgraph } from './index.js';
 import { readInvitationSettings } from './invitation/settings.js';

@@ -1,3 +1,4 @@
+import '../common/start-tracing.js';
 import { readMailSettings } from '../common/mail/index.js';
 import { runSubgraphProcess } from '../common/main.js';
 import { workSubgraph } from './index.js';

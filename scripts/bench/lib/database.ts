@@ -11,8 +11,6 @@ export interface BenchDatabase {
   serverVersion: string;
   /** Runs `npm run migrate` against the database. */
   migrate(repositoryRoot: string): Promise<void>;
-  /** Reads the e-mail body last queued for `recipient` (invitations carry their token there). */
-  latestMailTo(recipient: string): Promise<string | undefined>;
   drop(): Promise<void>;
 }
 
@@ -24,7 +22,6 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
   await admin.unsafe(`create database "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  let reader: postgres.Sql | undefined;
 
   return {
     name,
@@ -35,13 +32,7 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
       const [code] = (await once(child, 'exit')) as [number | null];
       if (code !== 0) throw new Error(`npm run migrate exited with code ${code}.`);
     },
-    async latestMailTo(recipient) {
-      reader ??= postgres(url.toString(), { max: 1, onnotice: () => {} });
-      const rows = await reader<{ text_body: string }[]>`select text_body from sharing.mail_outbox where recipient = ${recipient} order by created_at desc limit 1`;
-      return rows[0]?.text_body;
-    },
     async drop() {
-      await reader?.end({ timeout: 5 });
       await admin.unsafe(`drop database if exists "${name}" with (force)`);
       await admin.end({ timeout: 5 });
     },

@@ -21,9 +21,17 @@ export interface Measurement extends LoadResult {
   cpuCores: number;
   /** Highest summed VmRSS of the target's processes while the load ran, in MiB. */
   peakRssMiB: number;
+  /** The same for the processes of the target's gateway group alone: the gateway, or the only process. */
+  gatewayPeakRssMiB: number;
 }
 
-export async function runLoad(job: LoadJob, processGroups: number[], cwd: string): Promise<Measurement> {
+/** The processes whose CPU time and memory count for a target. */
+export interface MeasuredProcesses {
+  processGroups: number[];
+  gatewayGroup: number;
+}
+
+export async function runLoad(job: LoadJob, target: MeasuredProcesses, cwd: string): Promise<Measurement> {
   const child = spawn(process.execPath, ['--import', 'tsx', workerFile], { cwd, stdio: ['pipe', 'pipe', 'inherit'] });
   workers.add(child);
   child.once('exit', () => workers.delete(child));
@@ -36,8 +44,9 @@ export async function runLoad(job: LoadJob, processGroups: number[], cwd: string
   try {
     const ready = await nextLine();
     if (ready !== 'ready') throw new Error(`The load worker said "${ready}" instead of "ready".`);
-    const pids = processesOfGroups(processGroups);
+    const pids = processesOfGroups(target.processGroups);
     const memory = sampleResidentMemory(pids);
+    const gatewayMemory = sampleResidentMemory(processesOfGroups([target.gatewayGroup]));
     const cpuBefore = cpuMilliseconds(pids);
     const startedAt = performance.now();
     child.stdin!.write('start\n');
@@ -50,6 +59,7 @@ export async function runLoad(job: LoadJob, processGroups: number[], cwd: string
       cpuMsPerRequest: result.requests > 0 ? cpu / result.requests : Number.NaN,
       cpuCores: cpu / elapsedMs,
       peakRssMiB: memory.stop() / 1024,
+      gatewayPeakRssMiB: gatewayMemory.stop() / 1024,
     };
   } finally {
     child.stdin!.end();

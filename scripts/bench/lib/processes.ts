@@ -22,9 +22,12 @@ export async function freePort(): Promise<number> {
 }
 
 export interface ServiceOptions {
-  repositoryRoot: string;
-  /** Name of an npm script of the root package.json whose command is `node ...`. */
-  script: string;
+  /** Name of the service in messages, such as "start:gateway". */
+  name: string;
+  /** Arguments of `node`, such as `['--import', 'tsx', 'gateway/main.ts']`. */
+  nodeArguments: string[];
+  /** Working folder of the process; `--import tsx` resolves from there. */
+  cwd: string;
   port: number;
   environment: Record<string, string>;
   /** File that receives the service's standard output and error. */
@@ -32,33 +35,45 @@ export interface ServiceOptions {
 }
 
 export interface Service {
-  script: string;
+  name: string;
   /** Pid of the process group leader, which is also the group's id. */
   pid: number;
   child: ChildProcess;
 }
 
 /**
- * Runs the command of an npm script directly with node rather than through npm, so that the
- * measured process group contains only the service, and waits until its /health responds.
+ * Returns the arguments of `node` in the command of an npm script of the root package.json, so
+ * that the service runs without npm and the measured process group contains only the service.
  */
-export async function startService(options: ServiceOptions): Promise<Service> {
-  const scripts = (JSON.parse(readFileSync(join(options.repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const command = scripts[options.script]?.split(/\s+/) ?? [];
-  if (command[0] !== 'node') throw new Error(`The npm script "${options.script}" is not a plain "node ..." command: ${scripts[options.script]}`);
+export function npmScriptArguments(repositoryRoot: string, script: string): string[] {
+  const scripts = (JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const command = scripts[script]?.split(/\s+/) ?? [];
+  if (command[0] !== 'node') throw new Error(`The npm script "${script}" is not a plain "node ..." command: ${scripts[script]}`);
+  return command.slice(1);
+}
 
+/**
+ * Spawns a command in a process group of its own, with standard output and error appended to
+ * `logFile`. `stopAllServices` stops the group too.
+ */
+export function spawnInGroup(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): ChildProcess {
   const output = openSync(options.logFile, 'a');
-  const child = spawn(process.execPath, command.slice(1), {
-    cwd: options.repositoryRoot,
-    env: { ...process.env, ...options.environment, PORT: String(options.port), HOST: '127.0.0.1' },
-    stdio: ['ignore', output, output],
-    detached: true,
-  });
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', output, output], detached: true });
   closeSync(output);
   started.add(child);
+  return child;
+}
+
+/** Starts `node` with the given arguments in a process group of its own, and waits until its /health responds. */
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const child = spawnInGroup(process.execPath, options.nodeArguments, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.environment, PORT: String(options.port), HOST: '127.0.0.1' },
+    logFile: options.logFile,
+  });
 
   const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`${options.script} exited with code ${code} before it was ready; see ${options.logFile}.`);
+    throw new Error(`${options.name} exited with code ${code} before it was ready; see ${options.logFile}.`);
   });
   exited.catch(() => {});
   const deadline = Date.now() + 60_000;
@@ -70,10 +85,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`${options.script} did not respond on /health within 60 s; see ${options.logFile}.`);
+    if (Date.now() > deadline) throw new Error(`${options.name} did not respond on /health within 60 s; see ${options.logFile}.`);
     await sleep(100);
   }
-  return { script: options.script, pid: child.pid!, child };
+  return { name: options.name, pid: child.pid!, child };
 }
 
 /** Stops the process groups of the given services: SIGTERM, then SIGKILL after `graceMs`. */

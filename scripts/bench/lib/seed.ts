@@ -1,7 +1,7 @@
 // Fills the benchmark database through the GraphQL API of one running target, the way clients
 // would: sign-ups, workspaces, projects, tasks, invitations of external members, assignments
-// and time entries. Only the invitation tokens are read from the database, from the e-mail
-// outbox, since no mailbox exists here.
+// and time entries. The invitation tokens come from the e-mail files that the services write,
+// since no mailbox exists here.
 import { call } from './client.js';
 
 const password = 'bench password 1';
@@ -54,7 +54,8 @@ function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function seed(url: string, latestMailTo: (recipient: string) => Promise<string | undefined>): Promise<SeededData> {
+/** `findMail` returns the match of `pattern` in the newest e-mail to `recipient`, waiting for it to arrive. */
+export async function seed(url: string, findMail: (recipient: string, pattern: RegExp) => Promise<RegExpExecArray | undefined>): Promise<SeededData> {
   const counts = { accounts: 0, workspaces: 0, projects: 0, tasks: 0, assignments: 0, timeEntries: 0, requests: 0 };
   const api = (query: string, variables: Record<string, unknown> = {}, token?: string) => {
     counts.requests += 1;
@@ -88,8 +89,8 @@ export async function seed(url: string, latestMailTo: (recipient: string) => Pro
     await api('mutation($input: LogTimeInput!) { logTime(input: $input) { timeEntry { id } userErrors { code message } } }', { input: { taskId, entryDate, durationMinutes, note } }, token);
   };
   async function invitationToken(email: string): Promise<string> {
-    const token = /\/invitations\/([A-Za-z0-9_-]{43})/.exec((await latestMailTo(email)) ?? '')?.[1];
-    if (!token) throw new Error(`No invitation e-mail to ${email} is in the outbox.`);
+    const token = (await findMail(email, /\/invitations\/([A-Za-z0-9_-]{43})/))?.[1];
+    if (!token) throw new Error(`No invitation e-mail to ${email} arrived within 10 seconds.`);
     return token;
   }
   const invite = (token: string, projectId: string, email: string, roleId: string) =>

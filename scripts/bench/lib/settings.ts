@@ -1,5 +1,5 @@
 // Settings of one benchmark run, read from environment variables so that a longer or a narrower
-// run needs no code change. The defaults keep a full run on a 2-core machine near 5 minutes.
+// run needs no code change.
 
 export interface BenchSettings {
   /** Server URL; the run creates its own database there and drops it at the end. */
@@ -15,6 +15,8 @@ export interface BenchSettings {
   sqlSampleRequests: number;
   /** Seconds to wait until PostgreSQL has published the counters of idle backends. */
   statsSettleSeconds: number;
+  /** Start-up measurements of `npm start` on a fresh embedded database. */
+  startupRuns: number;
   logLevel: string;
 }
 
@@ -41,13 +43,14 @@ export function readSettings(): BenchSettings {
   });
   return {
     serverUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    targets: readList('BENCH_TARGETS', 'deployed,embedded'),
+    targets: readList('BENCH_TARGETS', 'deployed,embedded,monolith,hive-gateway'),
     rounds: Math.floor(readNumber('BENCH_ROUNDS', 2, 1)),
     connections,
     warmupSeconds: readNumber('BENCH_WARMUP_SECONDS', 5, 0),
     durationSeconds: readNumber('BENCH_DURATION_SECONDS', 10, 1),
     sqlSampleRequests: Math.floor(readNumber('BENCH_SQL_REQUESTS', 200, 0)),
     statsSettleSeconds: readNumber('BENCH_STATS_SETTLE_SECONDS', 11, 0),
+    startupRuns: Math.floor(readNumber('BENCH_STARTUP_RUNS', 3, 0)),
     logLevel: process.env.LOG_LEVEL ?? 'info',
   };
 }

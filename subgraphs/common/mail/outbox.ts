@@ -46,13 +46,14 @@ export function checkOutgoingEmail(email: OutgoingEmail): void {
 
 /**
  * Writes one e-mail to the outbox inside the caller's transaction, so the e-mail is sent only
- * if that transaction commits. Throws as `checkOutgoingEmail` does.
+ * if that transaction commits, and returns its ID. Throws as `checkOutgoingEmail` does.
  */
-export async function enqueueEmail(tx: Database | Transaction, outbox: Outbox, email: OutgoingEmail): Promise<void> {
+export async function enqueueEmail(tx: Database | Transaction, outbox: Outbox, email: OutgoingEmail): Promise<string> {
   checkOutgoingEmail(email);
-  await tx.execute(
-    sql`insert into ${outbox.table} (recipient, subject, text_body, html_body) values (${email.to}, ${email.subject}, ${email.text}, ${email.html ?? null})`,
+  const result = await tx.execute(
+    sql`insert into ${outbox.table} (recipient, subject, text_body, html_body) values (${email.to}, ${email.subject}, ${email.text}, ${email.html ?? null}) returning id`,
   );
+  return rowsOf<{ id: string }>(result)[0]!.id;
 }
 
 /**

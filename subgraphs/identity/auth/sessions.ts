@@ -107,7 +107,7 @@ export async function logIn(db: Database, tokens: TokenSettings, input: { email:
   const [account] = await db
     .select({ id: accounts.id, passwordHash: accounts.passwordHash, lastWorkspaceId: accounts.lastWorkspaceId })
     .from(accounts)
-    .where(eq(accounts.email, email));
+    .where(and(eq(accounts.email, email), eq(accounts.kind, 'person')));
 
   const valid = await verifyPassword(account?.passwordHash, input.password);
   if (!account || !valid) {

@@ -30,6 +30,8 @@ const auditActions = {
   PROJECT_VIEWED_AS: 'project_viewed_as',
   EXTERNAL_INVITATIONS_SWITCHED: 'external_invitations_switched',
   GUEST_MIGRATED: 'guest_migrated',
+  INTEGRATION_TOKEN_CREATED: 'integration_token_created',
+  INTEGRATION_TOKEN_REVOKED: 'integration_token_revoked',
 } as const;
 
 interface AuditLogFilterInput {

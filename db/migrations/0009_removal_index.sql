@@ -1,0 +1,1 @@
+CREATE INDEX "audit_events_removals_idx" ON "sharing"."audit_events" USING btree ("created_at") WHERE "sharing"."audit_events"."action" = 'member_removed';
