@@ -50,6 +50,8 @@ export interface GraphQLResponse<TData = any> {
   status: number;
   data?: TData;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  /** The response's `extensions`, such as the cost report. */
+  extensions?: Record<string, any>;
   headers: Headers;
 }
 
@@ -116,6 +118,6 @@ export async function postGraphQL<TData = any>(url: string, body: unknown, token
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extraHeaders },
     body: JSON.stringify(body),
   });
-  const json = (await response.json()) as { data?: TData; errors?: GraphQLResponse['errors'] };
-  return { status: response.status, data: json.data, errors: json.errors, headers: response.headers };
+  const json = (await response.json()) as { data?: TData; errors?: GraphQLResponse['errors']; extensions?: Record<string, any> };
+  return { status: response.status, data: json.data, errors: json.errors, extensions: json.extensions, headers: response.headers };
 }

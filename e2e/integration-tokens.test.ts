@@ -33,7 +33,8 @@ async function createToken(account: TestAccount, name: string, scopes: string[])
 }
 
 beforeAll(async () => {
-  graph = await startTestGraph();
+  // As in production: anonymous callers may not introspect.
+  graph = await startTestGraph({ anonymousIntrospection: false });
   admin = await signUp(graph, 'Ada Agency');
   member = await joinWorkspace(graph, admin, admin.ownWorkspaceId, 'Max Member', 'MEMBER');
   projectId = await createProject(graph, admin.token, 'Relaunch');
@@ -83,6 +84,13 @@ describe('integration tokens', () => {
     expect(data.project.members).toContainEqual({ account: { id: client.id }, isExternal: true });
     expect(data.project.tasks.totalCount).toBe(1);
     expect(data.other).toBeNull();
+  });
+
+  test('tokens may introspect, unlike anonymous callers', async () => {
+    const { secret } = await createToken(admin, 'Schema reader', ['READ']);
+    const introspection = '{ __schema { queryType { name } } }';
+    expect((await graph.request(introspection, {}, secret)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    singleErrorOf(await graph.request(introspection, {}), 'UNAUTHENTICATED');
   });
 
   test('read scope refuses mutations', async () => {

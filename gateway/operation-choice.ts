@@ -3,8 +3,8 @@ import { GraphQLError, Kind } from 'graphql';
 import type { GatewayContext } from './context.js';
 
 /**
- * Rejects a request whose document holds several operations but names none, or names one it
- * does not hold, with BAD_USER_INPUT before the query planner sees it.
+ * Rejects a request whose document contains several operations but names none, or names one it
+ * does not contain, with BAD_USER_INPUT before the query planner sees it.
  */
 export function operationChoiceGuard(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -14,8 +14,8 @@ export function operationChoiceGuard(): ApolloServerPlugin<GatewayContext> {
           if (operation) return;
           const names = document.definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [definition.name?.value ?? '(unnamed)'] : []));
           const message = request.operationName
-            ? `The document holds no operation named ${JSON.stringify(request.operationName)}; it holds ${names.join(', ')}.`
-            : `The document holds ${names.length} operations (${names.join(', ')}); name the one to run in "operationName".`;
+            ? `The document contains no operation named ${JSON.stringify(request.operationName)}; it contains ${names.join(', ')}.`
+            : `The document contains ${names.length} operations (${names.join(', ')}); name the one to run in "operationName".`;
           throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
         },
       };

@@ -12,7 +12,7 @@ import type { Logger } from '../subgraphs/common/logger.js';
 import { checkManifest, isManifestProblemList, strippedHash } from '../subgraphs/common/persisted-manifest.js';
 import type { GatewayContext } from './context.js';
 
-/** How the gateway treats operations that are not in the caller's safelist. */
+/** Treatment of operations outside the caller's safelist: none, a log line, or rejection. */
 export type SafelistMode = 'off' | 'log' | 'enforce';
 
 export interface PersistedOperationSettings {
@@ -60,7 +60,7 @@ function loadManifestFolder(folder: string): Safelist {
   };
 }
 
-/** The operations an integration token registered, read from the identity subgraph's published view. */
+/** Reads the operations an integration token registered from the identity subgraph's published view. */
 function tokenSafelist(db: Database, tokenId: string): Safelist {
   const view = activePersistedOperationsView;
   return {
@@ -120,7 +120,7 @@ class RedisQueryCache implements KeyValueCache<string> {
   }
 }
 
-/** The parts of a GraphQL request that safelisting reads, from a POST body or a GET query string. */
+/** Reads the parts of a GraphQL request that safelisting needs, from a POST body or a GET query string. */
 function readRequest(parts: GraphQLRequestParts): { query: string | null; hash: string | null; operationName: string | null } {
   let source: { query?: unknown; extensions?: unknown; operationName?: unknown };
   if (parts.method === 'GET') {
@@ -143,7 +143,7 @@ function readRequest(parts: GraphQLRequestParts): { query: string | null; hash: 
   };
 }
 
-/** The name of the first operation of a text, for messages; null when it has none or does not parse. */
+/** Returns the name of a text's first operation, for messages; null when it has none or does not parse. */
 function nameInText(query: string): string | null {
   try {
     const operation = parse(query).definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);

@@ -43,7 +43,7 @@ function manifestOf(folder: string) {
         if (fragments.has(definition.name.value)) throw new Error(`The fragment ${definition.name.value} is defined twice; fragment names must be unique.`);
         fragments.set(definition.name.value, definition);
       } else if (definition.kind === Kind.OPERATION_DEFINITION) {
-        if (!definition.name) throw new Error(`${relative(folder, file)} holds an operation without a name; name every operation.`);
+        if (!definition.name) throw new Error(`${relative(folder, file)} contains an operation without a name; name every operation.`);
         operations.push({ operation: definition, file });
       }
     }

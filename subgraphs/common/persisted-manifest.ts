@@ -18,7 +18,7 @@ export interface RegisteredOperation extends ManifestOperation {
 
 /** Most operations one manifest may hold. */
 export const maxManifestOperations = 1000;
-/** Longest operation body, in characters. */
+/** Maximum length of an operation body, in characters. */
 export const maxOperationBodyLength = 100_000;
 
 export function sha256Hex(text: string): string {
@@ -46,7 +46,7 @@ export interface ManifestProblem {
 
 function operationTypeOf(document: DocumentNode): { type: ManifestOperation['type']; name: string | null } | string {
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length !== 1) return `The body must hold exactly one operation; it holds ${operations.length}.`;
+  if (operations.length !== 1) return `The body must contain exactly one operation; it contains ${operations.length}.`;
   const [operation] = operations;
   return { type: operation!.operation, name: operation!.name?.value ?? null };
 }
@@ -65,7 +65,7 @@ export function checkManifest(manifest: unknown): RegisteredOperation[] | Manife
   if (root.version !== 1) problems.push({ path: ['version'], message: `Expected "version": 1, got ${JSON.stringify(root.version)}.` });
   if (!Array.isArray(root.operations)) return [...problems, { path: ['operations'], message: 'Expected "operations" to be a list.' }];
   if (root.operations.length > maxManifestOperations) {
-    return [...problems, { path: ['operations'], message: `A manifest may hold at most ${maxManifestOperations} operations; this one holds ${root.operations.length}.` }];
+    return [...problems, { path: ['operations'], message: `A manifest may contain at most ${maxManifestOperations} operations; this one contains ${root.operations.length}.` }];
   }
 
   const operations: RegisteredOperation[] = [];
