@@ -23,6 +23,7 @@ import { readSettings } from './lib/settings.js';
 import { measureStartup, median, startupPaths } from './lib/startup.js';
 import { targetNamed, type RunningTarget, type TargetEnvironment } from './lib/targets.js';
 import { compareViewers, viewerPairs } from './lib/viewers.js';
+import { readScaleMode, runScale } from './scale/run.js';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -265,7 +266,22 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+/** Runs the main part, the scale part (scale/run.ts) or both, as BENCH_SCALE selects. */
+async function runParts(): Promise<void> {
+  const scaleMode = readScaleMode();
+  if (scaleMode !== 'only') await main();
+  if (scaleMode === 'off') return;
+  if (scaleMode === 'only') await ensureLoadTools();
+  // The main part's interrupt handlers have nothing left to stop, and the scale part installs its own.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  const { serverUrl, logLevel } = readSettings();
+  const workDir = mkdtempSync(join(tmpdir(), 'tandem-bench-scale-'));
+  await runScale({ repositoryRoot, benchDir, workDir, serverUrl, logLevel, say });
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+runParts().catch((error: unknown) => {
   process.stderr.write(`\nnpm run bench failed: ${error instanceof Error ? (error instanceof BenchFailure ? error.message : error.stack) : String(error)}\n`);
   process.exit(1);
 });

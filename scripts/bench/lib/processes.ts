@@ -64,9 +64,19 @@ export function spawnInGroup(command: string, args: string[], options: { cwd: st
   return child;
 }
 
+/**
+ * Returns `--cpu-prof` arguments when BENCH_PROFILE names a folder, so that each service writes a
+ * `.cpuprofile` there when it exits (`scripts/bench/profile-summary.ts` summarises them).
+ */
+function profileArguments(serviceName: string): string[] {
+  const folder = process.env.BENCH_PROFILE;
+  if (!folder) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${join(folder, serviceName.replace(/[^a-z0-9-]+/gi, '-'))}`];
+}
+
 /** Starts `node` with the given arguments in a process group of its own, and waits until its /health responds. */
 export async function startService(options: ServiceOptions): Promise<Service> {
-  const child = spawnInGroup(process.execPath, options.nodeArguments, {
+  const child = spawnInGroup(process.execPath, [...profileArguments(options.name), ...options.nodeArguments], {
     cwd: options.cwd,
     env: { ...process.env, ...options.environment, PORT: String(options.port), HOST: '127.0.0.1' },
     logFile: options.logFile,

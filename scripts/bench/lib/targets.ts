@@ -56,6 +56,9 @@ function common(environment: TargetEnvironment): Record<string, string> {
     DATA_DIR: environment.dataDir,
     LOG_LEVEL: environment.logLevel,
     NODE_ENV: 'production',
+    // The per-caller cost budget is a rate limit: one viewer under load would exhaust it and get
+    // 429, and its remaining points in `extensions.cost` would make every response differ.
+    COST_BUDGET_CAPACITY: '0',
   };
 }
 
