@@ -12,7 +12,7 @@ const notificationsQuery = `query($unreadOnly: Boolean, $first: Int, $after: Str
   }
 }`;
 
-/** The viewer's notifications, newest first, as the graph lists them. */
+/** Reads the viewer's notifications, newest first, as the graph lists them. */
 export async function notificationsOf(graph: TestGraph, account: TestAccount, options: { unreadOnly?: boolean; first?: number; after?: string } = {}) {
   return dataOf(await graph.request(notificationsQuery, { first: 100, ...options }, account.token)).notifications;
 }

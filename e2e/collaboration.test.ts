@@ -25,9 +25,9 @@ let graph: TestGraph;
 let admin: TestAccount;
 /** Internal project member (built-in Editor). */
 let editor: TestAccount;
-/** External collaborator, who sees every task. */
+/** External collaborator, whose role shows every task. */
 let collaborator: TestAccount;
-/** External assignee, who sees only the tasks assigned to them. */
+/** External assignee, whose role shows only the tasks assigned to them. */
 let assignee: TestAccount;
 let projectId: string;
 

@@ -4,7 +4,7 @@ import type { GatewayContext } from './context.js';
 
 /**
  * Rejects a request whose document contains several operations but names none, or names one it
- * does not contain, with BAD_USER_INPUT before the query planner sees it.
+ * does not contain, with BAD_USER_INPUT before the query planner runs.
  */
 export function operationChoiceGuard(): ApolloServerPlugin<GatewayContext> {
   return {

@@ -91,8 +91,8 @@ const nullBodyStatuses = new Set([101, 204, 205, 304]);
 const keepAliveFetch: Fetcher = (url, init) =>
   new Promise<FetcherResponse>((resolve, reject) => {
     const target = new URL(url);
-    // Looked up on the module object at each call, where the OpenTelemetry http instrumentation
-    // patches it; a named ESM import of a built-in would keep the unpatched function.
+    // Read from the module object at each call, because the OpenTelemetry http instrumentation
+    // patches it there. A named ESM import of a built-in would keep the unpatched function.
     const send = target.protocol === 'https:' ? https.request : http.request;
     const request = send(target, { method: init?.method ?? 'GET', headers: init?.headers as Record<string, string> | undefined, agent: target.protocol === 'https:' ? httpsAgent : httpAgent }, (incoming) => {
       const chunks: Buffer[] = [];

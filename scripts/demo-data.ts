@@ -106,7 +106,7 @@ export async function loadDemoData(db: Database): Promise<'loaded' | 'present'> 
       ])
       .returning();
 
-    // Cleo asks Bob about the contract; Alice adds a note for the agency alone.
+    // Cleo's question to Bob about the contract, and Alice's note for the agency alone.
     const [question, note] = await tx
       .insert(comments)
       .values([

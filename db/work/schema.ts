@@ -184,7 +184,7 @@ export const commentMentions = work.table(
   (table) => [primaryKey({ columns: [table.commentId, table.accountId] }), index('comment_mentions_account_id_idx').on(table.accountId)],
 );
 
-/** What an activity event records about a project or one of its tasks. */
+/** Kinds of change that an activity event records about a project or one of its tasks. */
 export const activityKind = work.enum('activity_kind', [
   'task_created',
   'status_changed',
@@ -227,8 +227,8 @@ export const activityEvents = work.table(
 );
 
 /**
- * Who follows a task and so hears of its status changes and comments. A follow holds only while
- * its account is a member of the project and joined before following; removal ends it.
+ * Accounts that follow a task and so get notified of its status changes and comments. A follow is
+ * valid only while its account is a member of the project who joined before following, so removal ends it.
  */
 export const taskFollows = work.table(
   'task_follows',
@@ -243,12 +243,12 @@ export const taskFollows = work.table(
   (table) => [primaryKey({ columns: [table.taskId, table.accountId] }), index('task_follows_project_account_idx').on(table.projectId, table.accountId)],
 );
 
-/** Why someone was notified. */
+/** Reasons for a notification. */
 export const notificationKind = work.enum('notification_kind', ['assigned', 'mentioned', 'status_changed', 'commented']);
 
 /**
- * In-app notifications. Like a follow, a notification shows only while its recipient is a
- * member of the project who joined before it was written; removal drops the rest.
+ * In-app notifications. Like a follow, a notification is listed only while its recipient is a
+ * member of the project who joined before it was written. Removal drops the others.
  */
 export const notifications = work.table(
   'notifications',
@@ -274,7 +274,7 @@ export const notifications = work.table(
   ],
 );
 
-/** How an account wants to hear of one kind of event. A missing row means the defaults. */
+/** An account's delivery choice for one kind of notification. A missing row means the defaults. */
 export const notificationSettings = work.table(
   'notification_settings',
   {

@@ -104,7 +104,7 @@ const viaCurrentWorkspace = (inner: string, path: (string | number)[], reach: Ce
 /** The host admin's audit log, as the host workspace of the project shows it. */
 const auditLogReach = cells({ seers: 'FORBIDDEN', hostAdmin: 'data', outside: 'null', anonymous: 'UNAUTHENTICATED' });
 const removalFilter = `filter: { actions: [MEMBER_REMOVED] }`;
-/** The time report of January 2030, which holds the host admin's one entry. */
+/** The time report of January 2030, which contains the host admin's one entry. */
 const januaryReport = '(from: "2030-01-01", to: "2030-01-31")';
 const reportReach = cells({ signedIn: 'empty', managers: 'data', anonymous: 'null' });
 
@@ -229,7 +229,7 @@ export const typeRows: Record<string, TypeRow> = {
           assignees: cells({ seers: 'empty', assignee: 'FORBIDDEN', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' }),
           assignments: cells({ seers: 'empty', assignee: 'FORBIDDEN', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' }),
           timeEntries: cells({ seers: 'empty', assignee: 'FORBIDDEN', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' }),
-          // Nobody was assigned to it or commented on it.
+          // No account was assigned to it or commented on it.
           followers: cells({ seers: 'empty', assignee: 'FORBIDDEN', outside: 'FORBIDDEN', anonymous: 'FORBIDDEN' }),
         },
       },

@@ -160,7 +160,7 @@ export async function seedWorld(graph: TestGraph): Promise<SeededWorld> {
   await time(host3, e.tasks[0]!, '2026-03-02');
   await time(host3, f.tasks[1]!, '2026-03-02');
 
-  // Comments, public and internal, on what each external sees and on what they must not see. The
+  // Comments, public and internal, on what each external may see and on what they must not see. The
   // mentions and assignments above also fill the externals' notifications and the histories.
   const collaboratorComments = [
     await comment(host1, { projectId: a.id }, false, [collaborator.id]),

@@ -60,7 +60,7 @@ export function randomSecret(): string {
   return randomBytes(32).toString('hex');
 }
 
-/** The web app's address from PUBLIC_APP_URL (default http://localhost:3000), without a trailing slash; e-mails link into it. */
+/** Reads the web app's address from PUBLIC_APP_URL (default http://localhost:3000), without a trailing slash, for links in e-mails. */
 export function readPublicAppUrl(): string {
   return (process.env.PUBLIC_APP_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 }

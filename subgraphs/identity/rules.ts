@@ -28,7 +28,7 @@ const isPersonAdminOfWorkspace = accessRule<Context>('isPersonAdminOfWorkspace',
   return (await context.loaders.viewerMembershipByWorkspaceId.load(parent.id))?.role === 'admin' ? true : forbidden();
 });
 
-/** Allows a person, not an integration token; the resolver checks the rest and answers with a user error. */
+/** Allows a person, not an integration token; the resolver checks the rest and returns a user error. */
 const isPerson = accessRule<Context>('isPerson', 'strict', async (_parent, _args, context) => (context.viewer && !context.viewer.integration ? true : forbidden()));
 
 /** Allows a member of the parent workspace. */

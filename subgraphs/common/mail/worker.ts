@@ -25,7 +25,7 @@ export interface MailWorkerOptions {
 
 const batchSize = 20;
 
-/** Where a worker takes its e-mails from. */
+/** The database and outbox a worker delivers from. */
 interface Store {
   db: Database;
   outbox: Outbox;

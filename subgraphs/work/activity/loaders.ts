@@ -6,11 +6,11 @@ import { isUuid } from '../../common/ids.js';
 import { groupBy } from '../../common/loaders.js';
 import type { ActivityPageRequest, ActivityPosition } from './pagination.js';
 
-/** What the viewer may see of one history, from their project access. */
+/** The parts of one history visible to the viewer, from their project access. */
 export interface ActivityVisibility {
   viewerId: string;
   seesAllTasks: boolean;
-  /** False for an external member, who never sees internal comments. */
+  /** False for an external member, because internal comments are hidden from them. */
   includeInternal: boolean;
   seesOthersTime: boolean;
 }

@@ -3,7 +3,7 @@ import { codedError } from '../../common/errors.js';
 /** Largest `first` of an activity connection. */
 export const maxPageSize = 100;
 
-/** Where a page starts: after the event at `micros` (microseconds since 1970) with ID `id`, in newest-first order. */
+/** Start of a page: after the event at `micros` (microseconds since 1970) with ID `id`, in newest-first order. */
 export interface ActivityPosition {
   micros: string;
   id: string;

@@ -94,7 +94,7 @@ export async function logTime(db: Database, viewer: Viewer, task: TaskRow, acces
   });
 }
 
-/** The history event of a finished time entry. */
+/** Builds the history event of a finished time entry. */
 function timeTracked(entry: TimeEntryRow, actorAccountId: string): ActivityInsert {
   return {
     projectId: entry.projectId,
