@@ -75,6 +75,11 @@ export interface TestGraphOptions {
   log?: Logger;
   /** Whether anonymous callers may introspect the schema. True by default, as outside production. */
   anonymousIntrospection?: boolean;
+  /**
+   * The path of the gateway's requests to the subgraphs: in this process by default, as in
+   * `npm start`. Suites that observe the requests on `subgraphServers` need "http".
+   */
+  subgraphRequests?: 'in-process' | 'http';
 }
 
 /** Starts the whole graph in this process on free ports, over a fresh database that `prepare` may fill first. */
@@ -98,6 +103,7 @@ export async function startTestGraph(options: TestGraphOptions = {}): Promise<Te
     invitations: { acceptUrlBase: 'http://tandem.test/invitations', ttlDays: 14, logAcceptLinks: false },
     limits: options.limits ?? { ...defaultLimitSettings, budget: null },
     persistedOperations: { mode: 'off', manifestDir: null, redisUrl: null, apqTtlSeconds: 3600, ...options.persistedOperations },
+    subgraphRequests: options.subgraphRequests ?? 'in-process',
   });
 
   return {

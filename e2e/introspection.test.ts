@@ -48,7 +48,7 @@ describe('anonymous introspection refused', () => {
   let subgraphRequests = 0;
 
   beforeAll(async () => {
-    graph = await startTestGraph({ anonymousIntrospection: false });
+    graph = await startTestGraph({ anonymousIntrospection: false, subgraphRequests: 'http' });
     account = await signUp(graph, 'Ina Introspect');
     for (const server of Object.values(graph.subgraphServers)) server.on('request', () => (subgraphRequests += 1));
   });

@@ -38,7 +38,7 @@ let projectId: string;
 let subgraphRequests = 0;
 
 beforeAll(async () => {
-  graph = await startTestGraph({ limits });
+  graph = await startTestGraph({ limits, subgraphRequests: 'http' });
   for (const server of Object.values(graph.subgraphServers)) server.on('request', () => (subgraphRequests += 1));
   owner = await signUp(graph, 'Limit Owner');
   projectId = await createProject(graph, owner.token, 'Limited');

@@ -17,7 +17,7 @@ let account: TestAccount;
 beforeAll(async () => {
   const log = createLogger('test', { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
   log.level = 'debug';
-  graph = await startTestGraph({ log });
+  graph = await startTestGraph({ log, subgraphRequests: 'http' });
   account = await signUp(graph, 'Observed');
 });
 

@@ -107,7 +107,7 @@ describe('safelisting', () => {
     folder = await mkdtemp(join(tmpdir(), 'tandem-manifests-'));
     const appOperation = 'query AppViewer { viewer { account { name } } }';
     await writeFile(join(folder, 'web-app.json'), JSON.stringify(buildManifest([{ name: 'AppViewer', type: 'query', body: appOperation }])));
-    graph = await startTestGraph();
+    graph = await startTestGraph({ subgraphRequests: 'http' });
     admin = await signUp(graph, 'Ada Admin');
     projectId = await createProject(graph, admin.token, 'Safelisted');
     token = await createToken(graph, admin, ['READ', 'WRITE']);

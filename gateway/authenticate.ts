@@ -1,9 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { activeIntegrationTokensView, activeSessionsView } from '../db/identity/contract.js';
 import { verifyAccessToken } from '../subgraphs/common/access-token.js';
-import { HttpError } from '../subgraphs/common/http.js';
+import { HttpError, type RequestHead } from '../subgraphs/common/http.js';
 import { hashIntegrationSecret, isIntegrationSecret } from '../subgraphs/common/integration-secret.js';
 import type { Viewer } from '../subgraphs/common/viewer.js';
 
@@ -13,7 +12,7 @@ import type { Viewer } from '../subgraphs/common/viewer.js';
  * been logged out is rejected with 401 UNAUTHENTICATED rather than treated as anonymous,
  * so that a client learns at once that its token is unusable.
  */
-export async function authenticate(request: IncomingMessage, tokenKey: Uint8Array, db: Database): Promise<Viewer | null> {
+export async function authenticate(request: RequestHead, tokenKey: Uint8Array, db: Database): Promise<Viewer | null> {
   const header = request.headers.authorization;
   if (header === undefined || header === '') return null;
 

@@ -2,8 +2,7 @@ import type { Server } from 'node:http';
 import type { DatabaseHandle } from '../db/client.js';
 import { randomSecret } from '../subgraphs/common/config.js';
 import type { Logger } from '../subgraphs/common/logger.js';
-import { startSubgraph, type SubgraphName } from '../subgraphs/common/subgraph.js';
-import type { RunningServer } from '../subgraphs/common/http.js';
+import { startSubgraph, type RunningSubgraph, type SubgraphName } from '../subgraphs/common/subgraph.js';
 import { identitySubgraph } from '../subgraphs/identity/index.js';
 import { sharingSubgraph } from '../subgraphs/sharing/index.js';
 import type { InvitationSettings } from '../subgraphs/sharing/invitation/settings.js';
@@ -27,25 +26,35 @@ export interface EmbeddedGraphOptions {
   limits?: LimitSettings;
   /** Automatic persisted queries and safelisting. When unset, they are read from the environment. */
   persistedOperations?: PersistedOperationSettings;
+  /**
+   * The path of the gateway's GraphQL requests to the subgraphs: handed over in this process
+   * (the default), or over loopback HTTP as between separate processes. Both are signed.
+   */
+  subgraphRequests?: 'in-process' | 'http';
 }
 
 export interface EmbeddedGraph {
   /** The gateway's GraphQL URL. */
   url: string;
   subgraphs: Record<SubgraphName, SubgraphEndpoint>;
-  /** Each subgraph's HTTP server, for tests that observe the requests the gateway sends. */
+  /**
+   * Each subgraph's HTTP server, for tests that observe the requests the gateway sends. Its
+   * GraphQL requests reach it only when `subgraphRequests` is "http".
+   */
   subgraphServers: Record<SubgraphName, Server>;
   close(): Promise<void>;
 }
 
 /**
- * Starts the three subgraphs and the gateway in this process. Subgraphs listen on free
- * loopback ports with secrets made for this run, and are still reached over HTTP with signed
- * requests, exactly as in a deployment of separate processes.
+ * Starts the three subgraphs and the gateway in this process. Subgraphs listen on free loopback
+ * ports with secrets made for this run. The gateway signs every subgraph request as in a
+ * deployment of separate processes. Each subgraph checks the signature, runs its shield rules and
+ * masks errors the same way. By default the gateway hands a GraphQL request to the subgraph in
+ * this process instead of sending it through a socket. Internal endpoints and health checks use HTTP.
  */
 export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise<EmbeddedGraph> {
   const db = options.database.db;
-  const started: RunningServer[] = [];
+  const started: { close(): Promise<void> }[] = [];
   const subgraphs = {} as Record<SubgraphName, SubgraphEndpoint>;
   const subgraphServers = {} as Record<SubgraphName, Server>;
 
@@ -53,9 +62,9 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     const definitions = [identitySubgraph({ key: options.tokenKey, ttlSeconds: options.tokenTtlSeconds }), sharingSubgraph(options.invitations), workSubgraph] as const;
     for (const definition of definitions) {
       const secret = randomSecret();
-      const server = await startSubgraph(definition as Parameters<typeof startSubgraph>[0], { db, secret, port: 0, host: '127.0.0.1', log: options.log });
+      const server: RunningSubgraph = await startSubgraph(definition as Parameters<typeof startSubgraph>[0], { db, secret, port: 0, host: '127.0.0.1', log: options.log });
       started.push(server);
-      subgraphs[definition.name] = { url: server.url, secret };
+      subgraphs[definition.name] = { url: server.url, secret, ...(options.subgraphRequests === 'http' ? {} : { dispatch: server.dispatch }) };
       subgraphServers[definition.name] = server.server;
     }
     const gateway = await startGateway({

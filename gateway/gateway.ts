@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { Database } from '../db/client.js';
 import { secretKey } from '../subgraphs/common/gateway-signature.js';
-import { createGraphQLListener, listen, type RunningServer } from '../subgraphs/common/http.js';
+import { createGraphQLListener, listen, type Dispatch, type RunningServer } from '../subgraphs/common/http.js';
 import type { Logger } from '../subgraphs/common/logger.js';
 import { maskedErrorLogger } from '../subgraphs/common/masking.js';
 import { requestLogging } from '../subgraphs/common/request-logging.js';
@@ -31,6 +31,11 @@ export interface SubgraphEndpoint {
   url: string;
   /** The secret the subgraph checks request signatures with. */
   secret: string;
+  /**
+   * Hands GraphQL requests to the subgraph when it runs in the gateway's process; without it
+   * they go to `url` over HTTP. Internal endpoints and health checks always use `url`.
+   */
+  dispatch?: Dispatch;
 }
 
 export interface GatewayOptions {
@@ -76,6 +81,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         secretKey(endpoint.secret, `${name.toUpperCase()}_SUBGRAPH_SECRET`),
         (change, current) => viewerAfterSessionChange(options.db, options.tokenKey, change, current),
         platform.metrics,
+        endpoint.dispatch,
       );
     },
     // Query plans are internal: no client may ask for them.

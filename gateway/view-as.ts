@@ -1,11 +1,10 @@
-import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { and, eq } from 'drizzle-orm';
 import { GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Database } from '../db/client.js';
 import { workspaceMembershipsView } from '../db/identity/contract.js';
 import { projectMembershipsView, projectsView } from '../db/sharing/contract.js';
-import { HttpError } from '../subgraphs/common/http.js';
+import { HttpError, type RequestHead } from '../subgraphs/common/http.js';
 import { isUuid } from '../subgraphs/common/ids.js';
 import type { Viewer } from '../subgraphs/common/viewer.js';
 import type { GatewayContext } from './context.js';
@@ -22,7 +21,7 @@ const denied = (message: string) => new HttpError(403, 'FORBIDDEN', message);
  * is written to the audit log once, before the operation runs.
  */
 export async function applyViewAs(
-  request: IncomingMessage,
+  request: RequestHead,
   db: Database,
   caller: Viewer | null,
   recordViewedAs: (viewedAs: { projectId: string; accountId: string }, caller: Viewer) => Promise<void>,

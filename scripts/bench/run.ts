@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= settings.rounds; round += 1) {
       process.stdout.write(`Round ${round}\n${roundTable(rows.filter((row) => row.round === round))}\n\n`);
     }
-    process.stdout.write(`Cost of separate processes (${comparison.compared} ÷ ${comparison.baseline}; above 1 means more throughput or a slower p50)\n${ratioTable(ratioList, comparison.compared, comparison.baseline)}\n\n`);
+    process.stdout.write(`Cost of separate processes and HTTP hops (${comparison.compared} ÷ ${comparison.baseline}; above 1 means more throughput or a slower p50)\n${ratioTable(ratioList, comparison.compared, comparison.baseline)}\n\n`);
     process.stdout.write(`Tandem against the monolith baseline and Hive Gateway (mean of the rounds, each round in brackets)\n${goalTable(goals)}\n\n`);
     if (startup) {
       const runs = startupSeconds.map((seconds) => seconds.toFixed(2)).join(', ');

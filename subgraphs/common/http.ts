@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { ErrorCode } from './errors.js';
@@ -43,7 +43,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * Checks a request and builds its context. Throwing an `HttpError` rejects the request
    * before its body is parsed as JSON.
    */
-  createContext(request: IncomingMessage, rawBody: string, requestId: string): Promise<TContext>;
+  createContext(request: RequestHead, rawBody: string, requestId: string): Promise<TContext>;
   /**
    * Internal JSON endpoints beside GraphQL, by path: the gateway posts to them with the same
    * signature as its GraphQL requests, which `createContext` checks before the handler runs.
@@ -58,6 +58,38 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   readiness?: () => Promise<ReadinessReport>;
   /** Metrics of the server, served on `GET /metrics`. */
   metrics?: HttpMetrics;
+}
+
+/**
+ * The parts of a request that a context reads: its headers and the address it came from. A
+ * request from the same process (`dispatch`) has no socket address.
+ */
+export interface RequestHead {
+  headers: IncomingHttpHeaders;
+  socket: { remoteAddress?: string | undefined };
+}
+
+/** A response made without a socket: its status, headers and whole body. */
+export interface DispatchedResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/**
+ * Serves `POST /graphql` to a caller in the same process, without a socket: the request goes
+ * through the same checks, context and Apollo Server as one from the network.
+ */
+export type Dispatch = (request: { headers: Record<string, string>; body: string }) => Promise<DispatchedResponse>;
+
+/** A request listener for `http.createServer`, with `dispatch` for callers in the same process. */
+export type GraphQLListener = ((request: IncomingMessage, response: ServerResponse) => Promise<void>) & { dispatch: Dispatch };
+
+/** A response of `serveGraphQL`, before it is written to a socket or returned to a caller. */
+interface Reply {
+  status: number;
+  headers: [string, string][];
+  body: string | AsyncIterable<string>;
 }
 
 /** A GraphQL request as it arrived over HTTP: the parsed JSON body of a POST, or the query string of a GET. */
@@ -75,79 +107,76 @@ export const graphqlPath = '/graphql';
  * them, a readiness check on `/ready` and metrics on `/metrics`. Each request runs in a
  * `requestScope` with its request id, taken from a valid `x-request-id` header or generated.
  */
-export function createGraphQLListener<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
+export function createGraphQLListener<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): GraphQLListener {
+  /** Runs a GraphQL request whose body has been read; errors other than `HttpError` propagate. */
+  const serveGraphQL = async (head: RequestHead, method: string, search: string, rawBody: string, requestId: string): Promise<Reply> => {
+    const context = await options.createContext(head, rawBody, requestId);
+    const parsed = { method, body: method === 'POST' ? parseJsonBody(head, rawBody) : undefined, search };
+    const { body, search: preparedSearch } = options.prepareRequest ? await options.prepareRequest(context, parsed) : parsed;
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(head.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search: preparedSearch, body },
+      context: async () => context,
+    });
+    return { status: result.status ?? 200, headers: [...result.headers], body: result.body.kind === 'complete' ? result.body.string : result.body.asyncIterator };
+  };
+
+  /** Turns a failure outside GraphQL execution into its JSON reply, counting it for metrics. */
+  const failureReply = (error: unknown, requestId: string): Reply => {
+    if (error instanceof HttpError) {
+      options.metrics?.countError(error.code);
+      return jsonReply(error.status, { errors: [{ message: error.message, extensions: { ...error.extensions, code: error.code } }] });
+    }
+    options.log.error({ err: error, requestId }, 'Request failed outside GraphQL execution; responded with status 500.');
+    options.metrics?.countError('INTERNAL_SERVER_ERROR');
+    return jsonReply(500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');
     } catch {
-      sendJson(response, 400, { errors: [{ message: 'The request target is not a valid URL.', extensions: { code: 'BAD_REQUEST' } }] });
+      await writeReply(response, jsonReply(400, { errors: [{ message: 'The request target is not a valid URL.', extensions: { code: 'BAD_REQUEST' } }] }));
       return;
     }
     if (url.pathname === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
-      sendJson(response, 200, { status: 'ok' });
+      await writeReply(response, jsonReply(200, { status: 'ok' }));
       return;
     }
 
+    let reply: Reply;
     try {
       if (url.pathname === '/ready' && options.readiness && (request.method === 'GET' || request.method === 'HEAD')) {
         const report = await options.readiness();
-        sendJson(response, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', checks: report.checks });
-        return;
-      }
-      if (url.pathname === '/metrics' && options.metrics && request.method === 'GET') {
+        reply = jsonReply(report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', checks: report.checks });
+      } else if (url.pathname === '/metrics' && options.metrics && request.method === 'GET') {
         const { contentType, text } = await options.metrics.serve(request);
-        response.setHeader('content-type', contentType);
-        response.end(text);
-        return;
-      }
-      const internalRoute = options.internalRoutes?.[url.pathname];
-      if (internalRoute && request.method === 'POST') {
+        reply = { status: 200, headers: [['content-type', contentType]], body: text };
+      } else if (options.internalRoutes?.[url.pathname] && request.method === 'POST') {
+        const internalRoute = options.internalRoutes[url.pathname]!;
         const rawBody = await readBody(request, options.maxBodyBytes);
         const context = await options.createContext(request, rawBody, requestId);
-        sendJson(response, 200, await internalRoute(context, parseJsonBody(request, rawBody)));
-        return;
-      }
-      if (url.pathname !== graphqlPath) throw new HttpError(404, 'BAD_REQUEST', `No resource at "${url.pathname}"; send GraphQL requests to "${graphqlPath}".`);
-      if (request.method !== 'POST' && !(options.allowGet && request.method === 'GET')) {
-        throw new HttpError(405, 'BAD_REQUEST', `Method ${request.method} is not allowed; send GraphQL requests with POST${options.allowGet ? ' or GET' : ''}.`);
-      }
-
-      const rawBody = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : '';
-      const context = await options.createContext(request, rawBody, requestId);
-      const parsed = { method: request.method ?? 'POST', body: request.method === 'POST' ? parseJsonBody(request, rawBody) : undefined, search: url.search };
-      const { body, search } = options.prepareRequest ? await options.prepareRequest(context, parsed) : parsed;
-
-      const headers = new HeaderMap();
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-      }
-      const result = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: request.method ?? 'POST', headers, search, body },
-        context: async () => context,
-      });
-
-      for (const [name, value] of result.headers) response.setHeader(name, value);
-      response.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') {
-        response.end(result.body.string);
+        reply = jsonReply(200, await internalRoute(context, parseJsonBody(request, rawBody)));
       } else {
-        for await (const chunk of result.body.asyncIterator) response.write(chunk);
-        response.end();
+        if (url.pathname !== graphqlPath) throw new HttpError(404, 'BAD_REQUEST', `No resource at "${url.pathname}"; send GraphQL requests to "${graphqlPath}".`);
+        if (request.method !== 'POST' && !(options.allowGet && request.method === 'GET')) {
+          throw new HttpError(405, 'BAD_REQUEST', `Method ${request.method} is not allowed; send GraphQL requests with POST${options.allowGet ? ' or GET' : ''}.`);
+        }
+        const rawBody = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : '';
+        reply = await serveGraphQL(request, request.method, url.search, rawBody, requestId);
       }
     } catch (error) {
-      if (error instanceof HttpError) {
-        options.metrics?.countError(error.code);
-        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { ...error.extensions, code: error.code } }] });
-        return;
-      }
-      options.log.error({ err: error, requestId }, 'Request failed outside GraphQL execution; responded with status 500.');
-      options.metrics?.countError('INTERNAL_SERVER_ERROR');
-      sendJson(response, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      reply = failureReply(error, requestId);
     }
+    await writeReply(response, reply);
   };
 
-  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+  const listener = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const header = request.headers['x-request-id'];
     const requestId = typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
     response.setHeader('x-request-id', requestId);
@@ -157,6 +186,46 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Gra
     }
     await requestScope.run({ requestId }, () => handle(request, response, requestId));
   };
+
+  const dispatch: Dispatch = async ({ headers, body }) => {
+    const header = headers['x-request-id'];
+    const requestId = header !== undefined && requestIdPattern.test(header) ? header : randomUUID();
+    const reply = await requestScope.run({ requestId }, async () => {
+      try {
+        if (Buffer.byteLength(body) > options.maxBodyBytes) throw bodyTooLarge(options.maxBodyBytes, Buffer.byteLength(body), 'received');
+        return await serveGraphQL({ headers, socket: {} }, 'POST', '', body, requestId);
+      } catch (error) {
+        return failureReply(error, requestId);
+      }
+    });
+    let text = '';
+    if (typeof reply.body === 'string') text = reply.body;
+    else for await (const chunk of reply.body) text += chunk;
+    options.metrics?.requestFinished(graphqlPath, 'POST', reply.status);
+    return { status: reply.status, headers: [...reply.headers, ['x-request-id', requestId]], body: text };
+  };
+
+  return Object.assign(listener, { dispatch });
+}
+
+function jsonReply(status: number, value: unknown): Reply {
+  return { status, headers: [['content-type', 'application/json; charset=utf-8']], body: JSON.stringify(value) };
+}
+
+/** Writes a reply to a socket's response; a response whose headers went out already is only ended. */
+async function writeReply(response: ServerResponse, reply: Reply): Promise<void> {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  response.statusCode = reply.status;
+  for (const [name, value] of reply.headers) response.setHeader(name, value);
+  if (typeof reply.body === 'string') {
+    response.end(reply.body);
+    return;
+  }
+  for await (const chunk of reply.body) response.write(chunk);
+  response.end();
 }
 
 /** Returns the path of a request's target, or '' when the target is not a valid URL. */
@@ -166,16 +235,6 @@ function pathOf(request: IncomingMessage): string {
   } catch {
     return '';
   }
-}
-
-function sendJson(response: ServerResponse, status: number, value: unknown): void {
-  if (response.headersSent) {
-    response.end();
-    return;
-  }
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.end(JSON.stringify(value));
 }
 
 function bodyTooLarge(maxBytes: number, size: number, measure: 'declared' | 'received'): HttpError {
@@ -197,7 +256,7 @@ async function readBody(request: IncomingMessage, maxBytes: number): Promise<str
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseJsonBody(request: IncomingMessage, rawBody: string): unknown {
+function parseJsonBody(request: RequestHead, rawBody: string): unknown {
   const type = request.headers['content-type'] ?? '';
   if (!/^application\/(graphql-response\+)?json\b/i.test(type)) {
     throw new HttpError(415, 'BAD_REQUEST', `Content type "${type}" is not supported; send "application/json".`);

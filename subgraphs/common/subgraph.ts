@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
@@ -10,7 +9,7 @@ import type { IRules } from 'graphql-shield';
 import type { Database } from '../../db/client.js';
 import { RequestScope, type RequestContext, type SubgraphContext } from './context.js';
 import { GATEWAY_SIGNATURE_HEADER, SESSION_CHANGED_HEADER, secretKey, verifyGatewayAssertion } from './gateway-signature.js';
-import { createGraphQLListener, HttpError, listen, type RunningServer } from './http.js';
+import { createGraphQLListener, HttpError, listen, type Dispatch, type RunningServer } from './http.js';
 import type { Logger } from './logger.js';
 import { maskedErrorLogger, maskError } from './masking.js';
 import { graphqlMetrics, ServiceMetrics } from './metrics.js';
@@ -63,8 +62,16 @@ function sessionChangeHeader<TLoaders>(): ApolloServerPlugin<SubgraphContext<TLo
 /** Largest subgraph request body, in bytes; the gateway sends entity batches well below it. */
 const maxBodyBytes = 4 * 1024 * 1024;
 
-/** Starts a subgraph's HTTP server. It responds 401 to any request not signed by the gateway. */
-export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLoaders>, options: SubgraphOptions): Promise<RunningServer> {
+/** A running subgraph: its HTTP server, and `dispatch` for a gateway in the same process. */
+export interface RunningSubgraph extends RunningServer {
+  dispatch: Dispatch;
+}
+
+/**
+ * Starts a subgraph's HTTP server. It responds 401 to any request not signed by the gateway,
+ * whether the request comes over HTTP or through `dispatch`.
+ */
+export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLoaders>, options: SubgraphOptions): Promise<RunningSubgraph> {
   const key = secretKey(options.secret, `${definition.name.toUpperCase()}_SUBGRAPH_SECRET`);
   const log = options.log.child({ subgraph: definition.name });
 
@@ -88,6 +95,9 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      // No type or field has a cache hint, so the policy would always be "do not cache"; the
+      // plugin would still wrap every resolver to compute it.
+      ApolloServerPluginCacheControlDisabled(),
       maskedErrorLogger(log),
       requestLogging(),
       sessionChangeHeader(),
@@ -120,6 +130,7 @@ export async function startSubgraph<TLoaders>(definition: SubgraphDefinition<TLo
   const running = await listen(listener, options.port, options.host);
   return {
     ...running,
+    dispatch: listener.dispatch,
     close: async () => {
       await running.close();
       await apollo.stop();

@@ -134,7 +134,7 @@ const deployed: TargetDefinition = {
 
 const embedded: TargetDefinition = {
   name: 'embedded',
-  description: 'gateway and three subgraphs in one process (npm start, scripts/start.ts, DEMO_DATA=false); subgraphs are still called over loopback HTTP',
+  description: 'gateway and three subgraphs in one process (npm start, scripts/start.ts, DEMO_DATA=false); the gateway hands its signed subgraph requests to the subgraphs in the same process',
   async start(environment) {
     const port = await freePort();
     const service = await startService({

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -44,6 +45,7 @@ const apollo = new ApolloServer<MonolithContext>({
   formatError: maskError,
   plugins: [
     ApolloServerPluginLandingPageDisabled(),
+    ApolloServerPluginCacheControlDisabled(),
     ApolloServerPluginUsageReportingDisabled(),
     ApolloServerPluginSchemaReportingDisabled(),
     maskedErrorLogger(log),
