@@ -109,11 +109,7 @@ export function createIdentityResolvers(tokens: TokenSettings): GraphQLResolverM
     Viewer: {
       account: (_parent, _args, context) => context.loaders.accountsById.load(context.viewer!.accountId),
       currentWorkspace: (_parent, _args, context) => (context.viewer!.workspaceId ? context.loaders.workspacesById.load(context.viewer!.workspaceId) : null),
-      workspaces: async (_parent, _args, context) => {
-        const memberships = await context.loaders.membershipsByAccountId.load(context.viewer!.accountId);
-        const found = await context.loaders.workspacesById.loadMany(memberships.map((membership) => membership.workspaceId));
-        return found.filter((workspace): workspace is WorkspaceRow => workspace !== null && !(workspace instanceof Error));
-      },
+      workspaces: (_parent, _args, context) => context.loaders.workspacesByMemberAccountId.load(context.viewer!.accountId),
     },
 
     Account: {

@@ -15,6 +15,21 @@ export type InvitationRow = typeof invitations.$inferSelect;
 export function createSharingLoaders(context: RequestContext) {
   const { db } = context;
 
+  const projectsById = createLoader<ProjectRow | null>(async (ids) => {
+    const rows = await db.select().from(projects).where(inArray(projects.id, ids));
+    return indexBy(rows, (row) => row.id);
+  }, null);
+
+  const rolesById = createLoader<ProjectRoleRow | null>(async (ids) => {
+    const rows = await db.select().from(projectRoles).where(inArray(projectRoles.id, ids));
+    return indexBy(rows, (row) => row.id);
+  }, null);
+
+  /** Caches project rows that another statement of the request read whole, so that `projectsById` does not read them again. */
+  const rememberProjects = (rows: ProjectRow[]) => {
+    for (const row of rows) projectsById.prime(row.id, row);
+  };
+
   /** Projects of each workspace that the viewer sees: all for its admins, else those the viewer is a member of. */
   const visibleProjectsByWorkspaceId = (includeArchived: boolean) =>
     createLoader<ProjectRow[]>(async (workspaceIds) => {
@@ -33,27 +48,29 @@ export function createSharingLoaders(context: RequestContext) {
         .leftJoin(workspaceMembershipsView, and(eq(workspaceMembershipsView.workspaceId, projects.workspaceId), eq(workspaceMembershipsView.accountId, viewer.accountId)))
         .where(and(...conditions))
         .orderBy(asc(projects.createdAt), asc(projects.id));
-      return groupBy(
-        rows.map((row) => row.project),
-        (project) => project.workspaceId,
-      );
+      const found = rows.map((row) => row.project);
+      rememberProjects(found);
+      return groupBy(found, (project) => project.workspaceId);
     }, []);
 
   return {
     projectAccessById: createProjectAccessLoader(context),
 
-    projectsById: createLoader<ProjectRow | null>(async (ids) => {
-      const rows = await db.select().from(projects).where(inArray(projects.id, ids));
-      return indexBy(rows, (row) => row.id);
-    }, null),
+    projectsById,
 
+    /** Each project's members. Their roles come from the same statement and fill `rolesById`. */
     membersByProjectId: createLoader<ProjectMemberRow[]>(async (ids) => {
       const rows = await db
-        .select()
+        .select({ member: projectMembers, role: projectRoles })
         .from(projectMembers)
+        .innerJoin(projectRoles, eq(projectRoles.id, projectMembers.roleId))
         .where(inArray(projectMembers.projectId, ids))
         .orderBy(asc(projectMembers.createdAt), asc(projectMembers.accountId));
-      return groupBy(rows, (row) => row.projectId);
+      for (const row of rows) rolesById.prime(row.role.id, row.role);
+      return groupBy(
+        rows.map((row) => row.member),
+        (member) => member.projectId,
+      );
     }, []),
 
     /** The viewer's role in each workspace; null where the viewer is not a member. */
@@ -66,10 +83,7 @@ export function createSharingLoaders(context: RequestContext) {
       return new Map(rows.map((row) => [row.workspaceId, row.role]));
     }, null),
 
-    rolesById: createLoader<ProjectRoleRow | null>(async (ids) => {
-      const rows = await db.select().from(projectRoles).where(inArray(projectRoles.id, ids));
-      return indexBy(rows, (row) => row.id);
-    }, null),
+    rolesById,
 
     /** Roles available in each workspace: the built-in ones, then the workspace's own. */
     rolesByWorkspaceId: createLoader<ProjectRoleRow[]>(async (workspaceIds) => {
@@ -99,6 +113,7 @@ export function createSharingLoaders(context: RequestContext) {
           ),
         )
         .orderBy(asc(projectMembers.createdAt), asc(projects.id));
+      rememberProjects(rows.map((row) => row.project));
       const grouped = groupBy(rows, (row) => row.placementWorkspaceId!);
       return new Map([...grouped].map(([workspaceId, group]) => [workspaceId, group.map((row) => row.project)]));
     }, []),

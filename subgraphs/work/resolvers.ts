@@ -5,6 +5,7 @@ import { parseId } from '../common/ids.js';
 import { DateScalar, DateTimeScalar } from '../common/scalars.js';
 import type { AssigneeRow, TaskPage, TaskRow, WorkLoaders } from './loaders.js';
 import { encodeCursor, parsePageRequest } from './task/pagination.js';
+import { selectsSubfield } from './selection.js';
 import { loadVisibleTask } from './task/visibility.js';
 import { assignTask, createTask, unassignTask, updateTask } from './task/service.js';
 import { timeFieldResolvers, timeTypeResolvers } from './time/resolvers.js';
@@ -95,13 +96,23 @@ export const workResolvers: GraphQLResolverMap<Context> = {
     ...activityFieldResolvers.Project,
     __resolveReference: async (reference: { id: string }, context: Context) =>
       (await context.loaders.projectAccessById.load(reference.id))?.canSee ? { id: reference.id } : null,
-    tasks: async (project: { id: string }, { first, after }, context): Promise<ConnectionSource> => {
+    tasks: async (project: { id: string }, { first, after }, context, info): Promise<ConnectionSource> => {
       const request = parsePageRequest(project.id, first, after);
       const access = await context.loaders.projectAccessById.load(project.id);
       const assignedOnly = !access?.seesAllTasks;
-      const page = await context.loaders.taskPages.load({ projectId: project.id, ...request, assigneeId: assignedOnly ? context.viewer!.accountId : null });
+      const page = await context.loaders.taskPages.load({
+        projectId: project.id,
+        ...request,
+        assigneeId: assignedOnly ? context.viewer!.accountId : null,
+        withTotal: selectsSubfield(info, 'totalCount'),
+        withAssignees: ['assignees', 'assignments'].some((field) => selectsSubfield(info, 'nodes', field) || selectsSubfield(info, 'edges', 'node', field)),
+      });
       // Each task's field rules load it by id again; priming saves that statement.
       for (const task of page.tasks) context.loaders.tasksById.prime(task.id, task);
+      // A page limited to assigned tasks contains only tasks assigned to the viewer, so the
+      // rule of each task need not read the assignment again.
+      if (assignedOnly) for (const task of page.tasks) context.loaders.viewerIsAssignedByTaskId.prime(task.id, true);
+      for (const [taskId, assignees] of page.assignees ?? []) context.loaders.assigneesByTaskId.prime(taskId, assignees);
       return { projectId: project.id, page, afterSeq: request.afterSeq, assignedOnly };
     },
   },
@@ -135,6 +146,6 @@ export const workResolvers: GraphQLResolverMap<Context> = {
       };
     },
     totalCount: (source: ConnectionSource, _args, context) =>
-      (source.assignedOnly ? context.loaders.viewerAssignedTaskCountsByProjectId : context.loaders.taskCountsByProjectId).load(source.projectId),
+      source.page.total ?? (source.assignedOnly ? context.loaders.viewerAssignedTaskCountsByProjectId : context.loaders.taskCountsByProjectId).load(source.projectId),
   },
 };

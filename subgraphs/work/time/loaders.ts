@@ -6,6 +6,7 @@ import { timeEntries } from '../../../db/work/schema.js';
 import type { RequestContext } from '../../common/context.js';
 import { isUuid } from '../../common/ids.js';
 import { createLoader, groupBy, indexBy } from '../../common/loaders.js';
+import type { TaskRow } from '../loaders.js';
 import type { EntryPageRequest, EntryPosition } from './pagination.js';
 
 export type TimeEntryRow = typeof timeEntries.$inferSelect;
@@ -19,6 +20,16 @@ export interface PagedEntry {
 export interface EntryPage {
   entries: PagedEntry[];
   hasNextPage: boolean;
+}
+
+/** A page of the viewer's own entries, with the facts about them that the same statement read for the rules that check them next. */
+export interface ViewerEntryPage extends EntryPage {
+  /** Number of entries in the whole list, or null when the key did not request it. */
+  total: number | null;
+  /** Whether the viewer is assigned to the task of each entry, by task ID. */
+  viewerAssignedByTaskId: Map<string, boolean>;
+  /** The task of each entry when the key requested them, else empty. */
+  tasks: TaskRow[];
 }
 
 /** The part of a project's entries that the viewer sees, which `entryFilterOf` in rules.ts derives from the viewer's access. */
@@ -41,11 +52,18 @@ export interface AccountEntriesKey {
   to: string | null;
 }
 
-export type AccountEntryPageKey = AccountEntriesKey & EntryPageRequest;
+export type AccountEntryPageKey = AccountEntriesKey &
+  EntryPageRequest & {
+    /** Whether to count the whole list in the same statement. */
+    withTotal: boolean;
+    /** Whether to read each entry's task in the same statement. */
+    withTasks: boolean;
+  };
 
 interface EntryPageRow {
   key_index: number;
-  id: string;
+  /** Null in the single row of a key whose page is empty, in statements that keep such keys. */
+  id: string | null;
   task_id: string;
   project_id: string;
   account_id: string;
@@ -57,6 +75,19 @@ interface EntryPageRow {
   created_at: string;
   updated_at: string;
   position_created_at: string;
+}
+
+interface ViewerEntryPageRow extends EntryPageRow {
+  total: number | string | null;
+  viewer_assigned: boolean;
+  task_seq: string | null;
+  task_title: string | null;
+  task_description: string | null;
+  task_status: TaskRow['status'] | null;
+  task_due_date: string | null;
+  task_created_by: string | null;
+  task_created_at: string | null;
+  task_updated_at: string | null;
 }
 
 interface CountRow {
@@ -86,7 +117,7 @@ function positionValues(request: EntryPageRequest): SQL[] {
 
 function toEntryRow(row: EntryPageRow): TimeEntryRow {
   return {
-    id: row.id,
+    id: row.id!,
     taskId: row.task_id,
     projectId: row.project_id,
     accountId: row.account_id,
@@ -104,12 +135,44 @@ function toEntryRow(row: EntryPageRow): TimeEntryRow {
 function pagesOf(result: unknown, keys: readonly EntryPageRequest[]): EntryPage[] {
   const byKey = groupBy(rowsOf<EntryPageRow>(result), (row) => String(row.key_index));
   return keys.map((key, index) => {
-    const entries = (byKey.get(String(index)) ?? []).map((row) => ({
-      entry: toEntryRow(row),
-      position: { entryDate: row.entry_date, createdAt: row.position_created_at, id: row.id },
-    }));
+    const entries = (byKey.get(String(index)) ?? [])
+      .filter((row) => row.id !== null)
+      .map((row) => ({
+        entry: toEntryRow(row),
+        position: { entryDate: row.entry_date, createdAt: row.position_created_at, id: row.id! },
+      }));
     return { entries: entries.slice(0, key.first), hasNextPage: entries.length > key.first };
   });
+}
+
+/** Adds to each key's page what the statement of `viewerEntryPages` read besides the entries. */
+function viewerPagesOf(result: unknown, keys: readonly AccountEntryPageKey[]): ViewerEntryPage[] {
+  const byKey = groupBy(rowsOf<ViewerEntryPageRow>(result), (row) => String(row.key_index));
+  return pagesOf(result, keys).map((page, index) => {
+    const rows = (byKey.get(String(index)) ?? []).filter((row) => row.id !== null).slice(0, keys[index]!.first);
+    const total = byKey.get(String(index))?.[0]?.total ?? null;
+    return {
+      ...page,
+      total: keys[index]!.withTotal ? Number(total ?? 0) : null,
+      viewerAssignedByTaskId: new Map(rows.map((row) => [row.task_id, row.viewer_assigned])),
+      tasks: keys[index]!.withTasks ? rows.map(toEntryTaskRow) : [],
+    };
+  });
+}
+
+function toEntryTaskRow(row: ViewerEntryPageRow): TaskRow {
+  return {
+    id: row.task_id,
+    seq: Number(row.task_seq),
+    projectId: row.project_id,
+    title: row.task_title!,
+    description: row.task_description!,
+    status: row.task_status!,
+    dueDate: row.task_due_date,
+    createdBy: row.task_created_by!,
+    createdAt: new Date(row.task_created_at!),
+    updatedAt: new Date(row.task_updated_at!),
+  };
 }
 
 function countsOf(result: unknown, keyCount: number): number[] {
@@ -218,24 +281,42 @@ export function createTimeLoaders(context: RequestContext) {
       { cacheKeyFn: filterKey },
     ),
 
-    /** Pages of the viewer's own entries across every project they may see, one statement per batch. */
-    viewerEntryPages: new DataLoader<AccountEntryPageKey, EntryPage, string>(
+    /**
+     * Pages of the viewer's own entries across every project they may see, one statement per
+     * batch. The same statement counts the whole list for a key that requests it (as
+     * `viewerEntryCounts` would), reads whether the viewer is assigned to each entry's task, and
+     * reads each entry's task for a key that requests them. The rules of the entries and their
+     * tasks then need no statements of their own.
+     */
+    viewerEntryPages: new DataLoader<AccountEntryPageKey, ViewerEntryPage, string>(
       async (keys) => {
         const viewerId = viewerIdOf();
-        if (!viewerId) return keys.map(() => ({ entries: [], hasNextPage: false }));
-        const values = keys.map((key, index) => sql`(${index}::int, ${key.from}::date, ${key.to}::date, ${sql.join(positionValues(key), sql`, `)})`);
+        if (!viewerId) return keys.map((key) => ({ entries: [], hasNextPage: false, total: key.withTotal ? 0 : null, viewerAssignedByTaskId: new Map(), tasks: [] }));
+        const values = keys.map(
+          (key, index) =>
+            sql`(${index}::int, ${key.from}::date, ${key.to}::date, ${sql.join(positionValues(key), sql`, `)}, ${key.withTotal}::boolean, ${key.withTasks}::boolean)`,
+        );
         const result = await db.execute(sql`
-          select k.key_index, t.*
-          from (values ${sql.join(values, sql`, `)}) as k(key_index, date_from, date_to, after_date, after_created_at, after_id, page_limit)
-          cross join lateral (
-            select ${entryColumns} from ${ownVisibleEntries(viewerId)} and ${afterPosition}
+          select k.key_index,
+            -- The subquery under CASE runs only for the keys that request the total.
+            case when k.with_total then (select count(*)::int from ${ownVisibleEntries(viewerId)}) end as total,
+            t.*,
+            task.seq::text as task_seq, task.title as task_title, task.description as task_description, task.status as task_status,
+            task.due_date::text as task_due_date, task.created_by as task_created_by,
+            to_json(task.created_at) #>> '{}' as task_created_at, to_json(task.updated_at) #>> '{}' as task_updated_at
+          from (values ${sql.join(values, sql`, `)}) as k(key_index, date_from, date_to, after_date, after_created_at, after_id, page_limit, with_total, with_tasks)
+          left join lateral (
+            select ${entryColumns},
+              exists (select 1 from work.task_assignees a where a.task_id = e.task_id and a.account_id = ${viewerId}::uuid) as viewer_assigned
+            from ${ownVisibleEntries(viewerId)} and ${afterPosition}
             order by ${newestFirst}
             limit k.page_limit
-          ) t
+          ) t on true
+          left join work.tasks task on k.with_tasks and task.id = t.task_id
           order by ${byKeyNewestFirst}`);
-        return pagesOf(result, keys);
+        return viewerPagesOf(result, keys);
       },
-      { cacheKeyFn: (key) => `${rangeKey(key)}:${positionKey(key)}` },
+      { cacheKeyFn: (key) => `${rangeKey(key)}:${positionKey(key)}:${key.withTotal}:${key.withTasks}` },
     ),
 
     viewerEntryCounts: new DataLoader<AccountEntriesKey, number, string>(

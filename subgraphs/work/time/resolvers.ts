@@ -1,9 +1,11 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { SubgraphContext } from '../../common/context.js';
 import { codedError, forbidden, type UserError } from '../../common/errors.js';
 import { parseId } from '../../common/ids.js';
 import type { TaskRow, WorkLoaders } from '../loaders.js';
 import type { EntryPage, TimeEntryRow } from './loaders.js';
 import { accountListKey, encodeEntryCursor, parseEntryPageRequest, projectListKey, type ListKey } from './pagination.js';
+import { selectsSubfield } from '../selection.js';
 import { loadVisibleTask } from '../task/visibility.js';
 import { canSeeEntry, entryFilterOf } from './rules.js';
 import { loadTimeReport, type ReportRow } from './report.js';
@@ -50,13 +52,28 @@ function checkDateRange(from: string | null, to: string | null): void {
 /** Resolvers of the fields that time tracking adds to Query, Mutation, Task and Project. ../resolvers.ts spreads each into its type. */
 export const timeFieldResolvers = {
   Query: {
-    myTimeEntries: async (_parent: unknown, args: { from?: string | null; to?: string | null; first?: number; after?: string | null }, context: Context): Promise<ConnectionSource> => {
+    myTimeEntries: async (
+      _parent: unknown,
+      args: { from?: string | null; to?: string | null; first?: number; after?: string | null },
+      context: Context,
+      info?: GraphQLResolveInfo,
+    ): Promise<ConnectionSource> => {
       const range = { from: args.from ?? null, to: args.to ?? null };
       checkDateRange(range.from, range.to);
       const list = accountListKey(context.viewer!.accountId, range.from, range.to);
       const request = parseEntryPageRequest(list, args.first, args.after);
-      const page = await context.loaders.viewerEntryPages.load({ ...range, ...request });
-      return { list, page, hasPreviousPage: request.after !== null, countAll: () => context.loaders.viewerEntryCounts.load(range) };
+      const page = await context.loaders.viewerEntryPages.load({
+        ...range,
+        ...request,
+        withTotal: selectsSubfield(info, 'totalCount'),
+        withTasks: selectsSubfield(info, 'nodes', 'task') || selectsSubfield(info, 'edges', 'node', 'task'),
+      });
+      // The page's statement also read these facts, so the rules of each entry and its task
+      // need not read them again.
+      for (const [taskId, assigned] of page.viewerAssignedByTaskId) context.loaders.viewerIsAssignedByTaskId.prime(taskId, assigned);
+      for (const task of page.tasks) context.loaders.tasksById.prime(task.id, task);
+      const total = page.total;
+      return { list, page, hasPreviousPage: request.after !== null, countAll: () => (total === null ? context.loaders.viewerEntryCounts.load(range) : Promise.resolve(total)) };
     },
   },
 
