@@ -1,4 +1,5 @@
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
+import { verifyHs256 } from './hs256.js';
 
 // Access tokens are HS256 JWTs issued by the identity subgraph at sign-in and verified
 // by the gateway. `sub` is the account id and `sid` the session, which logging out revokes.
@@ -25,15 +26,19 @@ export async function issueAccessToken(key: Uint8Array, claims: AccessTokenClaim
 export type AccessTokenProblem = 'expired' | 'invalid';
 
 /**
- * Verifies signature, algorithm (HS256 only, so `alg: none` fails), issuer, audience and
- * expiry. Returns the claims, or the reason the token was rejected.
+ * Verifies signature, algorithm (HS256 only, so `alg: none` fails), issuer, audience, expiry and
+ * not-before time. Returns the claims, or the reason the token was rejected.
  */
 export async function verifyAccessToken(key: Uint8Array, token: string): Promise<AccessTokenClaims | AccessTokenProblem> {
-  try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer, audience, requiredClaims: ['exp', 'sub'] });
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return 'invalid';
-    return { accountId: payload.sub, sessionId: payload.sid };
-  } catch (error) {
-    return error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid';
-  }
+  const payload = verifyHs256(key, token);
+  if (!payload) return 'invalid';
+  const { iss, aud, exp, nbf, iat, sub, sid } = payload;
+  if (iss !== issuer) return 'invalid';
+  if (aud !== audience && !(Array.isArray(aud) && aud.includes(audience))) return 'invalid';
+  if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') return 'invalid';
+  if (iat !== undefined && typeof iat !== 'number') return 'invalid';
+  const now = Math.floor(Date.now() / 1000);
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now)) return 'invalid';
+  if (exp <= now) return 'expired';
+  return { accountId: sub, sessionId: sid };
 }

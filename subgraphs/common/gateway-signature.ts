@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { Hs256Header, verifyHs256 } from './hs256.js';
 import type { Viewer } from './viewer.js';
 
 /**
@@ -34,36 +35,12 @@ function bodyHash(body: string | Uint8Array): string {
   return createHash('sha256').update(body).digest('base64url');
 }
 
-/**
- * The JWS header of every assertion. Assertions are compact JWTs made with node:crypto's
- * synchronous HMAC. jose 6 signs with WebCrypto, whose asynchronous calls were a large item in
- * the gateway's CPU profile (BENCHMARKS.md), and the gateway signs several subgraph requests
- * per operation.
- */
-const encodedHeader = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
-
-function hmac(key: Uint8Array, signingInput: string): Buffer {
-  return createHmac('sha256', key).update(signingInput).digest();
-}
+/** The header of every assertion the gateway signs. */
+const assertionHeader = new Hs256Header({});
 
 export async function signGatewayAssertion(key: Uint8Array, subgraph: string, body: string | Uint8Array, assertion: GatewayAssertion): Promise<string> {
   const issuedAt = Math.floor(Date.now() / 1000);
-  const claims = { bh: bodyHash(body), vw: assertion.viewer, rid: assertion.requestId, iss: issuer, aud: subgraph, iat: issuedAt, exp: issuedAt + lifetimeSeconds };
-  const signingInput = `${encodedHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  return `${signingInput}.${hmac(key, signingInput).toString('base64url')}`;
-}
-
-/**
- * Checks a header other than the gateway's own, such as one with `typ` from another gateway's
- * signer: it must name HS256 and carry no `crit` extensions, which this check does not implement.
- */
-function isPlainHs256Header(encoded: string): boolean {
-  try {
-    const header = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as Record<string, unknown>;
-    return typeof header === 'object' && header !== null && header.alg === 'HS256' && header.crit === undefined;
-  } catch {
-    return false;
-  }
+  return assertionHeader.sign(key, { bh: bodyHash(body), vw: assertion.viewer, rid: assertion.requestId, iss: issuer, aud: subgraph, iat: issuedAt, exp: issuedAt + lifetimeSeconds });
 }
 
 /**
@@ -73,19 +50,8 @@ function isPlainHs256Header(encoded: string): boolean {
  */
 export async function verifyGatewayAssertion(key: Uint8Array, subgraph: string, body: string, token: string | undefined): Promise<GatewayAssertion | null> {
   if (!token) return null;
-  const parts = token.split('.');
-  if (parts.length !== 3 || (parts[0] !== encodedHeader && !isPlainHs256Header(parts[0]!))) return null;
-  const signature = Buffer.from(parts[2]!, 'base64url');
-  const expected = hmac(key, `${parts[0]}.${parts[1]}`);
-  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) return null;
-
-  let payload: Record<string, unknown>;
-  try {
-    payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  if (!payload || typeof payload !== 'object') return null;
+  const payload = verifyHs256(key, token, assertionHeader);
+  if (!payload) return null;
   const now = Math.floor(Date.now() / 1000);
   const { iss, aud, iat, exp, nbf } = payload;
   if (iss !== issuer) return null;
