@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { CostBudget } from './cost-budget.js';
-import { countSelections, operationCost } from './cost.js';
+import { CostCalculator } from './cost.js';
 import { LimitExceededError, type LimitSettings } from './limits.js';
 
 /** The cost report under `extensions.cost` of each executed operation's response. */
@@ -29,6 +29,7 @@ export function budgetKey(context: GatewayContext): string {
  * executed operation's response reports its cost under `extensions.cost`.
  */
 export function costLimits(settings: LimitSettings, budget: CostBudget | null): ApolloServerPlugin<GatewayContext> {
+  const calculator = new CostCalculator(settings.costModel, settings.maxExpandedSelections);
   return {
     async requestDidStart() {
       let report: CostReport | undefined;
@@ -37,7 +38,7 @@ export function costLimits(settings: LimitSettings, budget: CostBudget | null): 
           // A request naming an operation the document lacks fails without running anything.
           if (!operation) return;
 
-          const selections = countSelections(document, operation);
+          const selections = calculator.selections(schema, document, operation);
           if (selections > settings.maxExpandedSelections) {
             throw new LimitExceededError(
               'MAX_EXPANSION_EXCEEDED',
@@ -49,7 +50,7 @@ export function costLimits(settings: LimitSettings, budget: CostBudget | null): 
 
           let cost: number;
           try {
-            cost = operationCost(schema, document, operation, request.variables, settings.costModel, settings.maxExpandedSelections);
+            cost = calculator.cost(schema, document, operation, request.variables);
           } catch (error) {
             // Variables that do not match their types; execution would reject them the same way.
             if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });

@@ -1,6 +1,6 @@
 import { buildSchema, getOperationAST, parse } from 'graphql';
 import { describe, expect, test } from 'vitest';
-import { countSelections, defaultCostModel, operationCost } from './cost.js';
+import { CostCalculator, countSelections, defaultCostModel, operationCost } from './cost.js';
 
 const schema = buildSchema(`
   type Query {
@@ -131,5 +131,45 @@ describe('countSelections', () => {
 
   test('fragment cycle ends', () => {
     expect(count('{ ...A } fragment A on Query { viewer { name } ...B } fragment B on Query { ...A }')).toBeGreaterThan(0);
+  });
+});
+
+describe('CostCalculator', () => {
+  const query = `query($id: ID!, $n: Int, $withHistory: Boolean!, $r: Int) {
+    project(id: $id) {
+      tasks(first: $n) { nodes { title } }
+      history(last: $r) @include(if: $withHistory) { ...Nodes }
+    }
+  }
+  fragment Nodes on TaskConnection { nodes { title assignees { name } } }`;
+  const document = parse(query);
+  const operation = getOperationAST(document)!;
+
+  test('matches operationCost per variables', () => {
+    const calculator = new CostCalculator(defaultCostModel, 10_000);
+    const cases = [
+      { id: 'p1', n: 5, withHistory: false, r: 3 },
+      { id: 'p2', n: 5, withHistory: false, r: 3 },
+      { id: 'p1', n: 40, withHistory: false, r: 3 },
+      { id: 'p1', n: 40, withHistory: true, r: 3 },
+      { id: 'p1', n: 40, withHistory: true, r: 30 },
+      { id: 'p3', n: 5, withHistory: false, r: 3 },
+      { id: 'p1', withHistory: true },
+    ];
+    // Twice over, so that the second pass reads what the first one kept.
+    for (const variables of [...cases, ...cases]) {
+      expect(calculator.cost(schema, document, operation, variables), JSON.stringify(variables)).toBe(operationCost(schema, document, operation, variables, defaultCostModel, 10_000));
+    }
+  });
+
+  test('mistyped variable throws after a kept cost', () => {
+    const calculator = new CostCalculator(defaultCostModel, 10_000);
+    calculator.cost(schema, document, operation, { id: 'p1', n: 5, withHistory: false });
+    expect(() => calculator.cost(schema, document, operation, { id: 'p1', n: 'many', withHistory: false })).toThrow(/\$n/);
+    expect(() => calculator.cost(schema, document, operation, { id: 'p1', n: 5 })).toThrow(/\$withHistory/);
+  });
+
+  test('selections match countSelections', () => {
+    expect(new CostCalculator(defaultCostModel, 10_000).selections(schema, document, operation)).toBe(countSelections(document, operation));
   });
 });

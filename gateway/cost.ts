@@ -1,6 +1,7 @@
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import {
   getNamedType,
+  getVariableValues,
   getNullableType,
   isCompositeType,
   isListType,
@@ -12,6 +13,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
 
 // graphql-armor's cost-limit plugin (2.4) weighs fields by type and depth only and reads no
@@ -135,4 +137,88 @@ export function countSelections(document: DocumentNode, operation: OperationDefi
     return total;
   };
   return count(operation.selectionSet);
+}
+
+/** Names of the variables that can change an operation's cost: those in `first` and `last` arguments and in `@skip` and `@include` conditions. */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: Parameters<typeof visit>[0]) =>
+    visit(node, {
+      Variable(variable) {
+        names.add(variable.name.value);
+      },
+    });
+  visit(document, {
+    Field(field) {
+      for (const argument of field.arguments ?? []) {
+        if ((slicingArguments as readonly string[]).includes(argument.name.value)) collect(argument.value);
+      }
+    },
+    Directive(directive) {
+      if (directive.name.value === 'skip' || directive.name.value === 'include') collect(directive);
+    },
+  });
+  return [...names].sort();
+}
+
+interface OperationCosts {
+  selections: number;
+  variables: string[];
+  /** Costs by the JSON of the values of `variables`. */
+  costs: Map<string, number>;
+}
+
+/** Most costs kept per operation; a full map is emptied. An estimate: a client sends one operation with a few page sizes. */
+const maxCostsPerOperation = 64;
+
+/**
+ * Computes selection counts and costs like `countSelections` and `operationCost`, and keeps them
+ * per parsed operation. Apollo Server keeps one parsed document per query text, so an operation
+ * sent again, with other IDs in its variables, costs a lookup. Only variables that can change
+ * the cost are part of the key, and every request's variables are still checked against their
+ * types.
+ */
+export class CostCalculator {
+  private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, OperationCosts>>();
+
+  constructor(
+    private readonly model: CostModel,
+    private readonly maxExpandedSelections: number,
+  ) {}
+
+  private entry(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): OperationCosts {
+    let operations = this.bySchema.get(schema);
+    if (!operations) {
+      operations = new WeakMap();
+      this.bySchema.set(schema, operations);
+    }
+    let entry = operations.get(operation);
+    if (!entry) {
+      entry = { selections: countSelections(document, operation), variables: costVariables(withOnlyOperation(document, operation)), costs: new Map() };
+      operations.set(operation, entry);
+    }
+    return entry;
+  }
+
+  /** Returns the selection count of `countSelections`. */
+  selections(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): number {
+    return this.entry(schema, document, operation).selections;
+  }
+
+  /** Returns the cost of `operationCost`, and throws the same GraphQLError for variables that do not match their types. */
+  cost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number {
+    const entry = this.entry(schema, document, operation);
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+    // getComplexity throws the last of the coercion errors; the same one is thrown here.
+    if (coerced.errors) throw coerced.errors[coerced.errors.length - 1];
+
+    const key = JSON.stringify(entry.variables.map((name) => coerced.coerced[name] ?? null));
+    let cost = entry.costs.get(key);
+    if (cost === undefined) {
+      cost = operationCost(schema, document, operation, variables, this.model, this.maxExpandedSelections);
+      if (entry.costs.size >= maxCostsPerOperation) entry.costs.clear();
+      entry.costs.set(key, cost);
+    }
+    return cost;
+  }
 }
