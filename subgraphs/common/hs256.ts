@@ -42,9 +42,10 @@ export class Hs256Header {
 
 /**
  * Returns the claims of a compact token signed with `key`, or null when the token is invalid. It
- * is invalid without three parts, with a signature that does not match, or with a payload that is
- * not a JSON object. Its header must name HS256 and no critical extensions, which this check does
- * not implement. The caller checks claims such as issuer and expiry.
+ * is invalid without three parts, with a signature that does not match or is not written in
+ * unpadded base64url, or with a payload that is not a JSON object. Its header must name HS256
+ * and no critical extensions, which this check does not implement. The caller checks claims
+ * such as issuer and expiry.
  */
 export function verifyHs256(key: Uint8Array, token: string, knownHeader?: Hs256Header): Record<string, unknown> | null {
   const parts = token.split('.');
@@ -54,8 +55,10 @@ export function verifyHs256(key: Uint8Array, token: string, knownHeader?: Hs256H
     const fields = decodeJson(header);
     if (!isObject(fields) || fields.alg !== 'HS256' || fields.crit !== undefined) return null;
   }
-  const received = Buffer.from(signature, 'base64url');
-  const expected = hmac(key, `${header}.${payload}`);
+  // Compared as text: Buffer's base64url decoder ignores padding and stray characters, so
+  // comparing decoded bytes would accept other spellings of the same signature.
+  const received = Buffer.from(signature);
+  const expected = Buffer.from(hmac(key, `${header}.${payload}`).toString('base64url'));
   if (received.length !== expected.length || !timingSafeEqual(received, expected)) return null;
   const claims = decodeJson(payload);
   return isObject(claims) ? claims : null;
