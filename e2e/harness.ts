@@ -77,7 +77,8 @@ export interface TestGraphOptions {
   anonymousIntrospection?: boolean;
   /**
    * The path of the gateway's requests to the subgraphs: in this process by default, as in
-   * `npm start`. Suites that observe the requests on `subgraphServers` need "http".
+   * `npm start`. Suites that read the requests on `subgraphServers` need "http"; to count
+   * requests in either mode, use `onSubgraphRequest`.
    */
   subgraphRequests?: 'in-process' | 'http';
 }

@@ -48,9 +48,9 @@ describe('anonymous introspection refused', () => {
   let subgraphRequests = 0;
 
   beforeAll(async () => {
-    graph = await startTestGraph({ anonymousIntrospection: false, subgraphRequests: 'http' });
+    graph = await startTestGraph({ anonymousIntrospection: false });
     account = await signUp(graph, 'Ina Introspect');
-    for (const server of Object.values(graph.subgraphServers)) server.on('request', () => (subgraphRequests += 1));
+    graph.onSubgraphRequest(() => (subgraphRequests += 1));
   });
   afterAll(() => graph?.close());
 

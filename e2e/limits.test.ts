@@ -38,8 +38,8 @@ let projectId: string;
 let subgraphRequests = 0;
 
 beforeAll(async () => {
-  graph = await startTestGraph({ limits, subgraphRequests: 'http' });
-  for (const server of Object.values(graph.subgraphServers)) server.on('request', () => (subgraphRequests += 1));
+  graph = await startTestGraph({ limits });
+  graph.onSubgraphRequest(() => (subgraphRequests += 1));
   owner = await signUp(graph, 'Limit Owner');
   projectId = await createProject(graph, owner.token, 'Limited');
   await createTask(graph, owner.token, projectId, 'Only task');

@@ -107,7 +107,7 @@ describe('safelisting', () => {
     folder = await mkdtemp(join(tmpdir(), 'tandem-manifests-'));
     const appOperation = 'query AppViewer { viewer { account { name } } }';
     await writeFile(join(folder, 'web-app.json'), JSON.stringify(buildManifest([{ name: 'AppViewer', type: 'query', body: appOperation }])));
-    graph = await startTestGraph({ subgraphRequests: 'http' });
+    graph = await startTestGraph();
     admin = await signUp(graph, 'Ada Admin');
     projectId = await createProject(graph, admin.token, 'Safelisted');
     token = await createToken(graph, admin, ['READ', 'WRITE']);
@@ -151,17 +151,16 @@ describe('safelisting', () => {
   test('enforce: unknown id and free text are rejected before any subgraph runs', async () => {
     const url = await gatewayIn('enforce');
     let subgraphRequests = 0;
-    const count = (request: { url?: string }) => {
-      if (request.url?.startsWith('/graphql')) subgraphRequests += 1;
-    };
-    for (const server of Object.values(graph.subgraphServers)) server.on('request', count);
+    const stopCounting = graph.onSubgraphRequest((_subgraph, target) => {
+      if (target.startsWith('/graphql')) subgraphRequests += 1;
+    });
     const unknown = await byHash(url, sha256Hex('query Other { __typename }'), token.secret);
     expect(unknown.status).toBe(400);
     expect(codeOf(unknown)).toBe('PERSISTED_QUERY_NOT_IN_LIST');
     const free = await postGraphQL(url, { query: 'query Other { viewer { account { id } } }' }, token.secret);
     expect(codeOf(free)).toBe('OPERATION_NOT_IN_SAFELIST');
     expect(free.errors?.[0]?.message).toMatch(/Other is not registered/);
-    for (const server of Object.values(graph.subgraphServers)) server.off('request', count);
+    stopCounting();
     expect(subgraphRequests).toBe(0);
   });
 

@@ -1,6 +1,7 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { DatabaseHandle } from '../db/client.js';
 import { randomSecret } from '../subgraphs/common/config.js';
+import { graphqlPath, type Dispatch } from '../subgraphs/common/http.js';
 import type { Logger } from '../subgraphs/common/logger.js';
 import { startSubgraph, type RunningSubgraph, type SubgraphName } from '../subgraphs/common/subgraph.js';
 import { identitySubgraph } from '../subgraphs/identity/index.js';
@@ -42,6 +43,12 @@ export interface EmbeddedGraph {
    * GraphQL requests reach it only when `subgraphRequests` is "http".
    */
   subgraphServers: Record<SubgraphName, Server>;
+  /**
+   * Calls `listener` with the subgraph's name and the request target for each request a subgraph
+   * receives, over HTTP or handed over in this process, for tests that count them. Returns a
+   * function that removes it.
+   */
+  onSubgraphRequest(listener: (subgraph: SubgraphName, target: string) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -57,6 +64,10 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
   const started: { close(): Promise<void> }[] = [];
   const subgraphs = {} as Record<SubgraphName, SubgraphEndpoint>;
   const subgraphServers = {} as Record<SubgraphName, Server>;
+  const requestListeners = new Set<(subgraph: SubgraphName, target: string) => void>();
+  const notify = (subgraph: SubgraphName, target: string) => {
+    for (const listener of requestListeners) listener(subgraph, target);
+  };
 
   try {
     const definitions = [identitySubgraph({ key: options.tokenKey, ttlSeconds: options.tokenTtlSeconds }), sharingSubgraph(options.invitations), workSubgraph] as const;
@@ -64,8 +75,14 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       const secret = randomSecret();
       const server: RunningSubgraph = await startSubgraph(definition as Parameters<typeof startSubgraph>[0], { db, secret, port: 0, host: '127.0.0.1', log: options.log });
       started.push(server);
-      subgraphs[definition.name] = { url: server.url, secret, ...(options.subgraphRequests === 'http' ? {} : { dispatch: server.dispatch }) };
-      subgraphServers[definition.name] = server.server;
+      const name = definition.name;
+      const dispatch: Dispatch = (request) => {
+        notify(name, graphqlPath);
+        return server.dispatch(request);
+      };
+      subgraphs[name] = { url: server.url, secret, ...(options.subgraphRequests === 'http' ? {} : { dispatch }) };
+      subgraphServers[name] = server.server;
+      server.server.on('request', (request: IncomingMessage) => notify(name, request.url ?? ''));
     }
     const gateway = await startGateway({
       db,
@@ -84,6 +101,10 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       url: gateway.url,
       subgraphs,
       subgraphServers,
+      onSubgraphRequest: (listener) => {
+        requestListeners.add(listener);
+        return () => requestListeners.delete(listener);
+      },
       close: async () => {
         for (const server of started.reverse()) await server.close();
       },

@@ -173,7 +173,13 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Gra
     } catch (error) {
       reply = failureReply(error, requestId);
     }
-    await writeReply(response, reply);
+    try {
+      await writeReply(response, reply);
+    } catch (error) {
+      // The status line may be out already, so the client learns of the failure by the closed connection.
+      options.log.error({ err: error, requestId }, 'Writing a response failed; closed the connection.');
+      response.destroy();
+    }
   };
 
   const listener = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
