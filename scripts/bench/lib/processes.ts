@@ -53,6 +53,16 @@ export function npmScriptArguments(repositoryRoot: string, script: string): stri
 }
 
 /**
+ * Returns the V8 and Node.js flags of `npm start` (those before `--import`), so that the monolith
+ * and Hive Gateway run with the same runtime settings as Tandem's processes.
+ */
+export function runtimeFlags(repositoryRoot: string): string[] {
+  const startArguments = npmScriptArguments(repositoryRoot, 'start');
+  const importAt = startArguments.indexOf('--import');
+  return importAt === -1 ? [] : startArguments.slice(0, importAt);
+}
+
+/**
  * Spawns a command in a process group of its own, with standard output and error appended to
  * `logFile`. `stopAllServices` stops the group too.
  */

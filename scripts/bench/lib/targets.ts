@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monolithSdl } from '../monolith/schema.js';
-import { freePort, npmScriptArguments, startService, stopServices, type Service } from './processes.js';
+import { freePort, npmScriptArguments, runtimeFlags, startService, stopServices, type Service } from './processes.js';
 
 const subgraphNames = ['identity', 'sharing', 'work'] as const;
 type SubgraphName = (typeof subgraphNames)[number];
@@ -165,7 +165,7 @@ const monolith: TargetDefinition = {
     const port = await freePort();
     const service = await startService({
       name: 'monolith',
-      nodeArguments: ['--import', 'tsx', 'scripts/bench/monolith/main.ts'],
+      nodeArguments: [...runtimeFlags(environment.repositoryRoot), '--import', 'tsx', 'scripts/bench/monolith/main.ts'],
       cwd: environment.repositoryRoot,
       port,
       environment: { ...common(environment), MONOLITH_SCHEMA_FILE: schemaFile },
@@ -193,7 +193,7 @@ const hiveGateway: TargetDefinition = {
       const port = await freePort();
       const gateway = await startService({
         name: 'hive-gateway',
-        nodeArguments: ['--import', 'tsx', 'scripts/bench/hive/main.ts'],
+        nodeArguments: [...runtimeFlags(environment.repositoryRoot), '--import', 'tsx', 'scripts/bench/hive/main.ts'],
         cwd: environment.repositoryRoot,
         port,
         environment: gatewayVariables(environment, subgraphs),
