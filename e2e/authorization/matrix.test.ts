@@ -142,183 +142,186 @@ function matches(cell: Outcome, observed: Outcome, value: unknown): boolean {
 
 const show = (outcome: Outcome, value?: unknown) => (typeof outcome === 'object' ? JSON.stringify(outcome) : outcome === 'data' && value !== undefined && typeof value !== 'object' ? `data (${JSON.stringify(value)})` : outcome);
 
-let graph: TestGraph;
-let world: World;
+// The matrix runs over both ways the gateway reaches the subgraphs: handed over in one process
+// (`npm start`) and over HTTP between separate processes.
+describe.each(['in-process', 'http'] as const)('subgraph requests %s', (subgraphRequests) => {
+  let graph: TestGraph;
+  let world: World;
 
-beforeAll(async () => {
-  graph = await startTestGraph();
-  world = await seedWorld(graph);
-}, 120_000);
-afterAll(() => graph?.close());
+  beforeAll(async () => {
+    graph = await startTestGraph({ subgraphRequests });
+    world = await seedWorld(graph);
+  }, 120_000);
+  afterAll(() => graph?.close());
 
-const gatewayQuery = async (kind: ViewerKind, query: string): Promise<Response> => {
-  const response = await graph.request(query, {}, tokenOf(world, kind));
-  return { data: response.data, errors: response.errors };
-};
-
-describe('coverage', () => {
-  test('matrix rows match the API schema', () => {
-    const problems: string[] = [];
-    for (const type of objectTypes) {
-      if (rootNames.has(type.name)) continue;
-      const row = typeRows[type.name];
-      if (!row) {
-        problems.push(`type ${type.name} has no row in e2e/authorization/matrix.ts`);
-        continue;
-      }
-      const listed = new Set(fieldNamesOf(row));
-      for (const field of Object.keys(type.getFields())) if (!listed.has(field)) problems.push(`field ${type.name}.${field} has no row in e2e/authorization/matrix.ts`);
-      for (const field of listed) if (!type.getFields()[field]) problems.push(`row ${type.name}.${field} names no field of the API schema`);
-      if ('targets' in row) {
-        for (const target of row.targets) {
-          for (const field of Object.keys(target.overrides ?? {})) if (!listed.has(field)) problems.push(`override ${type.name}.${field} (${target.name}) names no listed field`);
-        }
-      }
-    }
-    for (const name of Object.keys(typeRows)) if (!api.getType(name)) problems.push(`row ${name} names no type of the API schema`);
-    for (const [root, rows] of [['Query', queryRows], ['Mutation', mutationRows]] as const) {
-      const fields = (api.getType(root) as GraphQLObjectType).getFields();
-      for (const field of Object.keys(fields)) if (!rows[field]?.length) problems.push(`${root}.${field} has no row in e2e/authorization/matrix.ts`);
-      for (const field of Object.keys(rows)) if (!fields[field]) problems.push(`row ${root}.${field} names no field of the API schema`);
-    }
-    for (const [typeName, byGraph] of entityOwners()) {
-      const row = typeRows[typeName];
-      if (row && 'targets' in row && !row.targets.some((target) => target.entity)) problems.push(`entity type ${typeName} has no target with an _entities representation`);
-      if (byGraph.size === 0) problems.push(`entity type ${typeName} has no resolving subgraph`);
-    }
-    expect(problems, problems.join('\n')).toEqual([]);
-  });
-});
-
-function expectedFor(target: Target, field: string, kind: ViewerKind): Outcome {
-  return (target.overrides?.[field] ?? target.fields)[kind];
-}
-
-describe('object types', () => {
-  const owners = entityOwners();
-  for (const [typeName, row] of Object.entries(typeRows)) {
-    if (!('targets' in row)) continue;
-    test(typeName, async () => {
-      const fields = fieldNamesOf(row);
-      const mismatches: string[] = [];
-      for (const target of row.targets) {
-        await Promise.all(
-          viewerKinds.map(async (kind) => {
-            for (const route of target.routes) {
-              await checkRoute(typeName, fields, target, route, kind, mismatches);
-            }
-            if (target.entity) {
-              for (const [subgraph, owned] of owners.get(typeName) ?? []) {
-                await checkEntity(typeName, fields.filter((field) => owned.includes(field)), target, subgraph, kind, mismatches);
-              }
-            }
-          }),
-        );
-      }
-      expect(mismatches, `${mismatches.length} cell(s) differ:\n${mismatches.join('\n')}`).toEqual([]);
-    });
-  }
-});
-
-async function checkRoute(typeName: string, fields: string[], target: Target, route: Route, kind: ViewerKind, mismatches: string[]) {
-  const template = route.query(world);
-  const where = `${typeName} (${target.name}) via { ${template.replace('SEL', '…')} } as ${kind}`;
-  const { reach, outcomes, values } = await readObject((selection) => gatewayQuery(kind, `{ ${template.replace('SEL', selection)} }`), typeName, fields, route.path);
-  const expectedReach = route.reach[kind];
-  if (!matches(expectedReach, reach, undefined)) {
-    mismatches.push(`${where}: reaching it: expected ${show(expectedReach)}, got ${reach}`);
-    return;
-  }
-  if (expectedReach !== 'data') return;
-  for (const field of fields) {
-    const expected = expectedFor(target, field, kind);
-    const observed = outcomes.get(field) ?? 'unread';
-    if (!matches(expected, observed, values.get(field))) mismatches.push(`${typeName}.${field} (${target.name}) via gateway as ${kind}: expected ${show(expected)}, got ${show(observed, values.get(field))}`);
-  }
-}
-
-async function checkEntity(typeName: string, fields: string[], target: Target, subgraph: SubgraphName, kind: ViewerKind, mismatches: string[]) {
-  const representation = target.entity!(world);
-  const viewer = subgraphViewerOf(world, kind);
-  const run = async (selection: string): Promise<Response> => {
-    const response = await postSignedToSubgraph(graph, subgraph, entitiesBody([representation], `... on ${typeName} { ${selection} }`), viewer);
+  const gatewayQuery = async (kind: ViewerKind, query: string): Promise<Response> => {
+    const response = await graph.request(query, {}, tokenOf(world, kind));
     return { data: response.data, errors: response.errors };
   };
-  const { reach, outcomes, values } = await readObject(run, typeName, fields, ['_entities', 0]);
-  const expectedReach = target.entityReach?.[kind] ?? 'data';
-  if (!matches(expectedReach, reach, undefined)) {
-    mismatches.push(`${typeName} (${target.name}) via ${subgraph} _entities as ${kind}: the reference: expected ${show(expectedReach)}, got ${reach}`);
-    return;
-  }
-  if (expectedReach !== 'data') return;
-  for (const field of fields) {
-    const expected = expectedFor(target, field, kind);
-    const observed = outcomes.get(field) ?? reach;
-    if (!matches(expected, observed, values.get(field))) mismatches.push(`${typeName}.${field} (${target.name}) via ${subgraph} _entities as ${kind}: expected ${show(expected)}, got ${show(observed, values.get(field))}`);
-  }
-}
 
-describe('root query fields', () => {
-  const queryFields = (api.getType('Query') as GraphQLObjectType).getFields();
-  for (const [name, cases] of Object.entries(queryRows)) {
-    test(`Query.${name}`, async () => {
-      const mismatches: string[] = [];
-      const field = queryFields[name]!;
-      const selection = isObjectType(getNamedType(field.type)) ? '{ __typename }' : '';
-      for (const queryCase of cases) {
-        await Promise.all(
-          viewerKinds.map(async (kind) => {
-            const args = queryCase.args(world);
-            const response = await gatewayQuery(kind, `{ ${name}${args ? `(${args})` : ''} ${selection} }`);
-            const observed = reachOf(response, [name]);
-            const expected = queryCase.expect[kind];
-            if (!matches(expected, observed, response.data?.[name])) mismatches.push(`Query.${name} (${queryCase.name}) as ${kind}: expected ${show(expected)}, got ${observed}`);
-          }),
-        );
-      }
-      expect(mismatches, `${mismatches.length} cell(s) differ:\n${mismatches.join('\n')}`).toEqual([]);
-    });
-  }
-});
-
-/** The outcome of a mutation: a GraphQL error code, the first user error's code, 'data' when every result field is set, else 'null'. */
-function mutationOutcome(response: Response, name: string): Outcome {
-  if (response.errors?.length) return codeOf(response.errors[0]!);
-  const payload = response.data?.[name];
-  if (!payload) return 'null';
-  if (payload.userErrors?.length) return String(payload.userErrors[0].code);
-  return Object.entries(payload).every(([key, value]) => key === 'userErrors' || value !== null) ? 'data' : 'null';
-}
-
-describe('mutations', () => {
-  const mutationFields = (api.getType('Mutation') as GraphQLObjectType).getFields();
-  // One test for all rows: later rows rely on the order in which earlier rows changed and restored state.
-  test('every mutation as every viewer', async () => {
-    const mismatches: string[] = [];
-    for (const [name, cases] of Object.entries(mutationRows)) {
-      const field = mutationFields[name];
-      if (!field) continue;
-      const payloadType = getNamedType(field.type).name;
-      const selection = selectFields(payloadType, Object.keys((api.getType(payloadType) as GraphQLObjectType).getFields()));
-      const input = field.args.find((arg) => arg.name === 'input');
-      const document = input ? `mutation($input: ${input.type.toString()}) { ${name}(input: $input) { ${selection} } }` : `mutation { ${name} { ${selection} } }`;
-      for (const mutationCase of cases) {
-        for (const kind of viewerKinds) {
-          const viewerToken = tokenOf(world, kind);
-          const call = await mutationCase.call(world, kind, viewerToken);
-          const token = 'token' in call ? call.token : viewerToken;
-          const response = await graph.request(document, call.input ? { input: call.input } : {}, token);
-          const observed = mutationOutcome(response, name);
-          const expected: Outcome = mutationCase.expect[kind];
-          if (!matches(expected, observed, undefined)) {
-            const detail = response.errors?.[0]?.message ?? JSON.stringify(response.data?.[name]?.userErrors ?? null);
-            mismatches.push(`Mutation.${name} (${mutationCase.name}) as ${kind}: expected ${show(expected)}, got ${observed} — ${detail}`);
+  describe('coverage', () => {
+    test('matrix rows match the API schema', () => {
+      const problems: string[] = [];
+      for (const type of objectTypes) {
+        if (rootNames.has(type.name)) continue;
+        const row = typeRows[type.name];
+        if (!row) {
+          problems.push(`type ${type.name} has no row in e2e/authorization/matrix.ts`);
+          continue;
+        }
+        const listed = new Set(fieldNamesOf(row));
+        for (const field of Object.keys(type.getFields())) if (!listed.has(field)) problems.push(`field ${type.name}.${field} has no row in e2e/authorization/matrix.ts`);
+        for (const field of listed) if (!type.getFields()[field]) problems.push(`row ${type.name}.${field} names no field of the API schema`);
+        if ('targets' in row) {
+          for (const target of row.targets) {
+            for (const field of Object.keys(target.overrides ?? {})) if (!listed.has(field)) problems.push(`override ${type.name}.${field} (${target.name}) names no listed field`);
           }
-          await mutationCase.after?.(world, kind);
         }
       }
-    }
-    expect(mismatches, `${mismatches.length} cell(s) differ:\n${mismatches.join('\n')}`).toEqual([]);
-  }, 120_000);
-});
+      for (const name of Object.keys(typeRows)) if (!api.getType(name)) problems.push(`row ${name} names no type of the API schema`);
+      for (const [root, rows] of [['Query', queryRows], ['Mutation', mutationRows]] as const) {
+        const fields = (api.getType(root) as GraphQLObjectType).getFields();
+        for (const field of Object.keys(fields)) if (!rows[field]?.length) problems.push(`${root}.${field} has no row in e2e/authorization/matrix.ts`);
+        for (const field of Object.keys(rows)) if (!fields[field]) problems.push(`row ${root}.${field} names no field of the API schema`);
+      }
+      for (const [typeName, byGraph] of entityOwners()) {
+        const row = typeRows[typeName];
+        if (row && 'targets' in row && !row.targets.some((target) => target.entity)) problems.push(`entity type ${typeName} has no target with an _entities representation`);
+        if (byGraph.size === 0) problems.push(`entity type ${typeName} has no resolving subgraph`);
+      }
+      expect(problems, problems.join('\n')).toEqual([]);
+    });
+  });
 
+  function expectedFor(target: Target, field: string, kind: ViewerKind): Outcome {
+    return (target.overrides?.[field] ?? target.fields)[kind];
+  }
+
+  describe('object types', () => {
+    const owners = entityOwners();
+    for (const [typeName, row] of Object.entries(typeRows)) {
+      if (!('targets' in row)) continue;
+      test(typeName, async () => {
+        const fields = fieldNamesOf(row);
+        const mismatches: string[] = [];
+        for (const target of row.targets) {
+          await Promise.all(
+            viewerKinds.map(async (kind) => {
+              for (const route of target.routes) {
+                await checkRoute(typeName, fields, target, route, kind, mismatches);
+              }
+              if (target.entity) {
+                for (const [subgraph, owned] of owners.get(typeName) ?? []) {
+                  await checkEntity(typeName, fields.filter((field) => owned.includes(field)), target, subgraph, kind, mismatches);
+                }
+              }
+            }),
+          );
+        }
+        expect(mismatches, `${mismatches.length} cell(s) differ:\n${mismatches.join('\n')}`).toEqual([]);
+      });
+    }
+  });
+
+  async function checkRoute(typeName: string, fields: string[], target: Target, route: Route, kind: ViewerKind, mismatches: string[]) {
+    const template = route.query(world);
+    const where = `${typeName} (${target.name}) via { ${template.replace('SEL', '…')} } as ${kind}`;
+    const { reach, outcomes, values } = await readObject((selection) => gatewayQuery(kind, `{ ${template.replace('SEL', selection)} }`), typeName, fields, route.path);
+    const expectedReach = route.reach[kind];
+    if (!matches(expectedReach, reach, undefined)) {
+      mismatches.push(`${where}: reaching it: expected ${show(expectedReach)}, got ${reach}`);
+      return;
+    }
+    if (expectedReach !== 'data') return;
+    for (const field of fields) {
+      const expected = expectedFor(target, field, kind);
+      const observed = outcomes.get(field) ?? 'unread';
+      if (!matches(expected, observed, values.get(field))) mismatches.push(`${typeName}.${field} (${target.name}) via gateway as ${kind}: expected ${show(expected)}, got ${show(observed, values.get(field))}`);
+    }
+  }
+
+  async function checkEntity(typeName: string, fields: string[], target: Target, subgraph: SubgraphName, kind: ViewerKind, mismatches: string[]) {
+    const representation = target.entity!(world);
+    const viewer = subgraphViewerOf(world, kind);
+    const run = async (selection: string): Promise<Response> => {
+      const response = await postSignedToSubgraph(graph, subgraph, entitiesBody([representation], `... on ${typeName} { ${selection} }`), viewer);
+      return { data: response.data, errors: response.errors };
+    };
+    const { reach, outcomes, values } = await readObject(run, typeName, fields, ['_entities', 0]);
+    const expectedReach = target.entityReach?.[kind] ?? 'data';
+    if (!matches(expectedReach, reach, undefined)) {
+      mismatches.push(`${typeName} (${target.name}) via ${subgraph} _entities as ${kind}: the reference: expected ${show(expectedReach)}, got ${reach}`);
+      return;
+    }
+    if (expectedReach !== 'data') return;
+    for (const field of fields) {
+      const expected = expectedFor(target, field, kind);
+      const observed = outcomes.get(field) ?? reach;
+      if (!matches(expected, observed, values.get(field))) mismatches.push(`${typeName}.${field} (${target.name}) via ${subgraph} _entities as ${kind}: expected ${show(expected)}, got ${show(observed, values.get(field))}`);
+    }
+  }
+
+  describe('root query fields', () => {
+    const queryFields = (api.getType('Query') as GraphQLObjectType).getFields();
+    for (const [name, cases] of Object.entries(queryRows)) {
+      test(`Query.${name}`, async () => {
+        const mismatches: string[] = [];
+        const field = queryFields[name]!;
+        const selection = isObjectType(getNamedType(field.type)) ? '{ __typename }' : '';
+        for (const queryCase of cases) {
+          await Promise.all(
+            viewerKinds.map(async (kind) => {
+              const args = queryCase.args(world);
+              const response = await gatewayQuery(kind, `{ ${name}${args ? `(${args})` : ''} ${selection} }`);
+              const observed = reachOf(response, [name]);
+              const expected = queryCase.expect[kind];
+              if (!matches(expected, observed, response.data?.[name])) mismatches.push(`Query.${name} (${queryCase.name}) as ${kind}: expected ${show(expected)}, got ${observed}`);
+            }),
+          );
+        }
+        expect(mismatches, `${mismatches.length} cell(s) differ:\n${mismatches.join('\n')}`).toEqual([]);
+      });
+    }
+  });
+
+  /** The outcome of a mutation: a GraphQL error code, the first user error's code, 'data' when every result field is set, else 'null'. */
+  function mutationOutcome(response: Response, name: string): Outcome {
+    if (response.errors?.length) return codeOf(response.errors[0]!);
+    const payload = response.data?.[name];
+    if (!payload) return 'null';
+    if (payload.userErrors?.length) return String(payload.userErrors[0].code);
+    return Object.entries(payload).every(([key, value]) => key === 'userErrors' || value !== null) ? 'data' : 'null';
+  }
+
+  describe('mutations', () => {
+    const mutationFields = (api.getType('Mutation') as GraphQLObjectType).getFields();
+    // One test for all rows: later rows rely on the order in which earlier rows changed and restored state.
+    test('every mutation as every viewer', async () => {
+      const mismatches: string[] = [];
+      for (const [name, cases] of Object.entries(mutationRows)) {
+        const field = mutationFields[name];
+        if (!field) continue;
+        const payloadType = getNamedType(field.type).name;
+        const selection = selectFields(payloadType, Object.keys((api.getType(payloadType) as GraphQLObjectType).getFields()));
+        const input = field.args.find((arg) => arg.name === 'input');
+        const document = input ? `mutation($input: ${input.type.toString()}) { ${name}(input: $input) { ${selection} } }` : `mutation { ${name} { ${selection} } }`;
+        for (const mutationCase of cases) {
+          for (const kind of viewerKinds) {
+            const viewerToken = tokenOf(world, kind);
+            const call = await mutationCase.call(world, kind, viewerToken);
+            const token = 'token' in call ? call.token : viewerToken;
+            const response = await graph.request(document, call.input ? { input: call.input } : {}, token);
+            const observed = mutationOutcome(response, name);
+            const expected: Outcome = mutationCase.expect[kind];
+            if (!matches(expected, observed, undefined)) {
+              const detail = response.errors?.[0]?.message ?? JSON.stringify(response.data?.[name]?.userErrors ?? null);
+              mismatches.push(`Mutation.${name} (${mutationCase.name}) as ${kind}: expected ${show(expected)}, got ${observed} — ${detail}`);
+            }
+            await mutationCase.after?.(world, kind);
+          }
+        }
+      }
+      expect(mismatches, `${mismatches.length} cell(s) differ:\n${mismatches.join('\n')}`).toEqual([]);
+    }, 120_000);
+  });
+});
