@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { ErrorCode } from './errors.js';
-import { requestScope, type Logger } from './logger.js';
+import type { Logger } from './logger.js';
 
 /** A rejection decided before GraphQL execution, sent as a GraphQL-shaped JSON error. */
 export class HttpError extends Error {
@@ -104,8 +104,8 @@ export const graphqlPath = '/graphql';
 
 /**
  * Serves GraphQL on `/graphql`, a liveness check on `/health`, and, when the options provide
- * them, a readiness check on `/ready` and metrics on `/metrics`. Each request runs in a
- * `requestScope` with its request id, taken from a valid `x-request-id` header or generated.
+ * them, a readiness check on `/ready` and metrics on `/metrics`. Each request has a request id,
+ * taken from a valid `x-request-id` header or generated, which `createContext` receives.
  */
 export function createGraphQLListener<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): GraphQLListener {
   /** Runs a GraphQL request whose body has been read; errors other than `HttpError` propagate. */
@@ -190,20 +190,19 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Gra
       const metrics = options.metrics;
       response.once('close', () => metrics.requestFinished(pathOf(request), request.method ?? '', response.statusCode));
     }
-    await requestScope.run({ requestId }, () => handle(request, response, requestId));
+    await handle(request, response, requestId);
   };
 
   const dispatch: Dispatch = async ({ headers, body }) => {
     const header = headers['x-request-id'];
     const requestId = header !== undefined && requestIdPattern.test(header) ? header : randomUUID();
-    const reply = await requestScope.run({ requestId }, async () => {
-      try {
-        if (Buffer.byteLength(body) > options.maxBodyBytes) throw bodyTooLarge(options.maxBodyBytes, Buffer.byteLength(body), 'received');
-        return await serveGraphQL({ headers, socket: {} }, 'POST', '', body, requestId);
-      } catch (error) {
-        return failureReply(error, requestId);
-      }
-    });
+    let reply: Reply;
+    try {
+      if (Buffer.byteLength(body) > options.maxBodyBytes) throw bodyTooLarge(options.maxBodyBytes, Buffer.byteLength(body), 'received');
+      reply = await serveGraphQL({ headers, socket: {} }, 'POST', '', body, requestId);
+    } catch (error) {
+      reply = failureReply(error, requestId);
+    }
     let text = '';
     if (typeof reply.body === 'string') text = reply.body;
     else for await (const chunk of reply.body) text += chunk;

@@ -1,14 +1,14 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import pino from 'pino';
 
-/** The request that the current asynchronous call chain serves, set by the HTTP listener. */
-export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
-
 /**
- * The process-wide logger. Every line carries the service name; request handlers use
- * a child logger with the request id, operation name and viewer id. A line logged while a
- * request is served, by any logger (Apollo's and the gateway's included), carries that
- * request's id too.
+ * The process-wide logger. Every line carries the service name. Request handlers log through a
+ * child logger that binds the request id, operation name and viewer id, and the HTTP listener
+ * names the request id in the lines it writes itself.
+ *
+ * NOTE: a line that a library writes through this logger while it serves a request, such as an
+ * Apollo Server plugin failure, has no request id. Binding it to every line needs
+ * AsyncLocalStorage, which makes Node.js 20 run hooks on every promise: that cost 12 to 21 % of
+ * the CPU time per request of `npm start` (BENCHMARKS.md).
  */
 export function createLogger(service: string, destination?: pino.DestinationStream): pino.Logger {
   const options: pino.LoggerOptions = {
@@ -16,12 +16,6 @@ export function createLogger(service: string, destination?: pino.DestinationStre
     level: process.env.LOG_LEVEL ?? 'info',
     base: { service },
     redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization'], censor: '[redacted]' },
-    mixin(_mergeObject, _level, logger) {
-      const scope = requestScope.getStore();
-      // A request's child logger already binds the id; adding it again would repeat the key.
-      if (!scope || 'requestId' in logger.bindings()) return {};
-      return { requestId: scope.requestId };
-    },
   };
   // Standard output unless a test passes a stream to read the lines from.
   return destination ? pino(options, destination) : pino(options);
