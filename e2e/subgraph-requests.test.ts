@@ -33,7 +33,7 @@ describe.each(['in-process', 'http'] as const)('subgraph requests %s', (subgraph
     expect(data.project.tasks.nodes).toEqual([{ title: 'Carry the bytes' }]);
     // Over HTTP each subgraph fetch of the plan is a request on a subgraph's server; in process none is.
     expect(httpRequests - before.http).toBe(subgraphRequests === 'http' ? allRequests - before.all : 0);
-    // onSubgraphRequest, with which suites check that nothing reached a subgraph, sees both.
+    // Suites check that nothing reached a subgraph with onSubgraphRequest, which counts both paths.
     expect(allRequests - before.all).toBeGreaterThanOrEqual(3);
   });
 

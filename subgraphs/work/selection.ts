@@ -1,9 +1,9 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /**
- * Whether the field being resolved selects the subfield at `path` (such as `nodes`, then
- * `task`), also through inline and named fragments. Resolvers use it to have a loader read a total or a
- * related row in the same statement as the rows, only when the query selects that field.
+ * Returns whether the field being resolved selects the subfield at `path` (such as `nodes`, then
+ * `task`), also through inline and named fragments. Resolvers use it so that a loader reads a
+ * total or a related row in the same statement as the rows only when the query selects it.
  */
 export function selectsSubfield(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'> | undefined, ...path: string[]): boolean {
   if (!info || path.length === 0) return false;
